@@ -1,0 +1,51 @@
+# systemd-ctr: our patch series on Debian 12's systemd. Entry points (see README.md):
+#   make prepare        fetch the base, create the git work tree ./tree (base + one commit per patch)
+#   make export         write the work tree's commits back to patches/ (DEP-3 headers kept)
+#   make series-status  check patches/ (headers, applies to the base, matches the work tree)
+#   make build          apply the series to a clean copy of the base and build it (meson, ccache)
+#   make vm-run SCRIPT=path [ARGS="..."] [TIMEOUT=s]   run a script as root in the test VM
+#   make check          build, then upstream's unit tests (host + VM) and our integration tests
+#   make demo           build, boot the VM and show systemd-run running a sandboxed payload
+# Downloads and builds live in $(CTR_CACHE) (default /var/cache/systemd-ctr).
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: setup prepare export series-status build image vm-run check check-host check-vm demo clean-cache
+
+setup:
+	@$(S)/setup-host.sh
+
+prepare: setup
+	@$(S)/prepare.sh
+
+export:
+	@$(S)/export.sh
+
+series-status:
+	@$(S)/series-status.sh
+
+build: setup
+	@$(S)/build.sh
+
+image: build
+	@$(S)/vm-image.sh
+
+vm-run: image
+	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=path [ARGS=\"...\"]" >&2; exit 2; }
+	@$(S)/vm-run.sh "$(SCRIPT)" $(ARGS)
+
+check: setup
+	@$(S)/check.sh
+
+check-host: build
+	@$(S)/check.sh --host-only
+
+check-vm: image
+	@$(S)/check.sh --vm-only
+
+demo: image
+	@$(S)/demo.sh
+
+clean-cache:
+	rm -rf "$${CTR_CACHE:-/var/cache/systemd-ctr}"
