@@ -4,17 +4,18 @@
 #   PASS: name | FAIL: name (why) | SKIP: name (why)
 # Per-test logs go to ./logs/ (kept on the host in $CACHE/runs/<id>/share/work/test/logs).
 set -u
-cd "$(dirname "$0")"
+cd "${CTR_SHARE:-/ctr}/work/test"
 mkdir -p logs
-UT=/usr/lib/systemd/tests/unit-tests
+UT=/usr/lib/systemd/tests
 failed=0
 
 # Let the boot finish first (we are ordered after multi-user.target, but jobs may linger).
 for _ in $(seq 300); do
-        [ -z "$(systemctl list-jobs --no-legend | grep -v ctr-vm-runner)" ] && break
+        [ -z "$(systemctl list-jobs --no-legend)" ] && break
         sleep 0.5
 done
-echo "VM: $(uname -r), systemd $(systemctl --version | head -n1), state $(systemctl is-system-running)"
+echo "VM: $(uname -r), $(systemctl --version | head -n1), state $(systemctl is-system-running)"
+systemctl --failed --no-legend
 
 run_one() { # run_one name timeout cmd...
         local name=$1 tmo=$2 rc; shift 2
@@ -45,9 +46,10 @@ for t in integration/*.sh; do
 done
 
 # The manager must have survived everything above.
-if systemctl is-system-running >/dev/null 2>&1 || [ "$(systemctl is-system-running)" = degraded ]; then
+state=$(systemctl is-system-running 2>&1)
+if [ "$state" = running ] || [ "$state" = degraded ]; then
         echo "PASS: vm/manager-alive"
 else
-        echo "FAIL: vm/manager-alive ($(systemctl is-system-running 2>&1))"; failed=1
+        echo "FAIL: vm/manager-alive ($state)"; failed=1
 fi
 exit $failed
