@@ -11,7 +11,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: setup prepare export series-status build image vm-run check check-host check-vm demo clean-cache
+.PHONY: setup prepare export series-status build image vm-run vm-run-script check check-host check-vm demo clean-cache
 
 setup:
 	@$(S)/setup-host.sh
@@ -31,9 +31,23 @@ build: setup
 image: build
 	@$(S)/vm-image.sh
 
-vm-run: image
+# 'make vm-run' exits with the script's own exit status. GNU make can only exit 0, 1 or 2 by itself,
+# so the status is handed to $(ctr-exit), a function from a tiny make plugin (scripts/make-exit.c)
+# that make builds into the cache on first use. Without it, make vm-run still fails on failure.
+CTR_CACHE ?= /var/cache/systemd-ctr
+ifneq ($(filter vm-run,$(MAKECMDGOALS)),)
+-load $(CTR_CACHE)/make-exit.so(make_exit_gmk_setup)
+$(CTR_CACHE)/make-exit.so: scripts/make-exit.c
+	@mkdir -p $(@D) && $(CC) -shared -fPIC -O2 -Wall -o $@ $<
+endif
+VMRUN_STATUS := $(CTR_CACHE)/vm-run-status.$(shell echo $$PPID)
+
+vm-run: vm-run-script
+	@$(eval rc := $(shell cat $(VMRUN_STATUS) 2>/dev/null || echo 125; rm -f $(VMRUN_STATUS)))$(if $(filter %make-exit.so,$(.LOADED)),$(ctr-exit $(rc)),exit $(rc))
+
+vm-run-script: image
 	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=path [ARGS=\"...\"]" >&2; exit 2; }
-	@$(S)/vm-run.sh "$(SCRIPT)" $(ARGS)
+	@$(S)/vm-run.sh "$(SCRIPT)" $(ARGS); echo $$? >$(VMRUN_STATUS)
 
 check: setup
 	@$(S)/check.sh

@@ -45,7 +45,8 @@ for line in open(sys.argv[1]):
     t = json.loads(line)
     r = t["result"]
     kind = {"OK": "PASS", "EXPECTEDFAIL": "PASS", "SKIP": "SKIP"}.get(r, "FAIL")
-    print(f"{kind} host/{t['name']} {r if kind == 'FAIL' else ''}")
+    name = t["name"].split(" / ")[-1]
+    print(f"{kind} host/{name} {r if kind == 'FAIL' else ''}")
 PY
         while read -r kind name detail; do
                 [ "$kind" = PASS ] || record "$kind" "$name" "$detail"

@@ -1,0 +1,27 @@
+# Helpers for the integration tests (run inside the test VM as root). Sourced.
+set -eu
+fail() { echo "FAIL: $*" >&2; exit 1; }
+check() { # check DESCRIPTION COMMAND...: run the command, fail with the description if it fails
+        local what=$1; shift
+        if "$@"; then echo "ok: $what"; else fail "$what"; fi
+}
+eq() { # eq DESCRIPTION GOT WANT
+        if [ "$2" = "$3" ]; then echo "ok: $1 ($2)"; else fail "$1: got '$2', want '$3'"; fi
+}
+prop() { systemctl show -P "$2" "$1"; }
+wait_for() { # wait_for SECONDS COMMAND...: poll until the command succeeds
+        local n=$(( $1 * 10 )); shift
+        while ! "$@" 2>/dev/null; do
+                n=$((n - 1)); [ $n -gt 0 ] || return 1
+                sleep 0.1
+        done
+}
+unit_dead() { ! systemctl is-active -q "$1"; }
+cleanup_units=()
+cleanup() {
+        for u in "${cleanup_units[@]}"; do
+                systemctl stop "$u" 2>/dev/null || true
+                systemctl reset-failed "$u" 2>/dev/null || true
+        done
+}
+trap cleanup EXIT
