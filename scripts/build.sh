@@ -57,7 +57,7 @@ FLAGS=(--prefix=/usr --sysconfdir=/etc --localstatedir=/var --libdir="lib/$MULTI
 export CFLAGS="$(dpkg-buildflags --get CFLAGS | sed 's/\(^\| \)-g\( \|$\)/ /')"
 export CPPFLAGS="$(dpkg-buildflags --get CPPFLAGS)"
 export LDFLAGS="$(dpkg-buildflags --get LDFLAGS)"
-conf="$(printf '%s\n' "${FLAGS[@]}" "$CFLAGS" "$CPPFLAGS" "$LDFLAGS")"
+conf="$(printf '%s\n' "${FLAGS[@]}" "$CFLAGS" "$CPPFLAGS" "$LDFLAGS" "$PATH")"
 if [ ! -f "$BUILD/build.ninja" ]; then
         msg "Configuring (meson setup)"
         rm -rf "$BUILD"
@@ -65,8 +65,8 @@ if [ ! -f "$BUILD/build.ninja" ]; then
                 { tail -n 40 "$CACHE/meson-setup.log" >&2; die "meson setup failed (log: $CACHE/meson-setup.log)"; }
         printf '%s\n' "$conf" >"$BUILD/.ctr-conf"
 elif [ "$(cat "$BUILD/.ctr-conf" 2>/dev/null)" != "$conf" ]; then
-        msg "Reconfiguring (flags changed)"
-        meson setup --reconfigure "$BUILD" "$SRC" "${FLAGS[@]}" >"$CACHE/meson-setup.log" 2>&1 ||
+        msg "Reconfiguring from scratch (flags or tools changed)"
+        meson setup --wipe "$BUILD" "$SRC" "${FLAGS[@]}" >"$CACHE/meson-setup.log" 2>&1 ||
                 { tail -n 40 "$CACHE/meson-setup.log" >&2; die "meson setup failed (log: $CACHE/meson-setup.log)"; }
         printf '%s\n' "$conf" >"$BUILD/.ctr-conf"
 fi

@@ -13,6 +13,10 @@ CTR_SUFFIX=${CTR_SUFFIX:-+ctr1}
 
 mkdir -p "$CACHE"
 
+# Debian's own tools only: the build and the tests must see /usr/bin/python3 with Debian's modules
+# (jinja2, lxml, ...), not a python that a developer's PATH may put first.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
 if [ -t 2 ]; then
         _c_red=$'\e[1;31m' _c_yel=$'\e[1;33m' _c_bold=$'\e[1m' _c_off=$'\e[0m'
 else

@@ -41,7 +41,7 @@ done
 
 # Our integration tests: each is a script that exits 0 (pass), 77 (skip) or else (fail).
 for t in integration/*.sh; do
-        [ -e "$t" ] || continue
+        [ -e "$t" ] && [ "$(basename "$t")" != lib.sh ] || continue
         run_one "ctr/$(basename "$t" .sh)" 600 bash "$t"
 done
 

@@ -8,7 +8,7 @@ host_pidns=$(readlink /proc/self/ns/pid)
 
 echo "== inside the unit"
 eq "readlink /proc/self as the payload" "$(run readlink /proc/self)" 1
-out=$(run sh -c 'sleep 60 & ps -e -o pid=,comm=; kill %1')
+out=$(run sh -c 'sleep 60 & ps -e -o pid=,comm=; kill $!')
 echo "$out"
 eq "ps lists only the unit's processes" "$(echo "$out" | awk '{print $1}' | tr '\n' ' ')" "1 2 3 "
 eq "PID 1 inside is the payload" "$(echo "$out" | awk '$1 == 1 {print $2}')" sh
@@ -25,7 +25,7 @@ mkdir -p "$root"/{usr,etc,proc,dev,sys,tmp,run}
 for l in bin sbin lib lib64; do ln -s "usr/$l" "$root/$l"; done
 eq "RootDirectory=: /proc inside the root is the new instance" \
         "$(run -p RootDirectory="$root" -p BindReadOnlyPaths=/usr -p BindReadOnlyPaths=/etc \
-                sh -c 'readlink /proc/self; ls -1 /proc | grep -c "^[0-9][0-9]*$"' | tr '\n' ' ')" "3 3 "
+                sh -c 'readlink /proc/self; ls -1 /proc | grep -c "^[0-9][0-9]*$"' | tr '\n' ' ')" "2 3 "
 rm -rf "$root"
 
 echo "== control processes stay outside"
@@ -34,9 +34,9 @@ cat >/run/systemd/system/ctr-pp-control.service <<'U'
 [Service]
 Type=oneshot
 PrivatePIDs=yes
-ExecStartPre=/bin/sh -c 'echo $$ >/run/ctr-pp-pre'
-ExecStart=/bin/sh -c 'echo $$ >/run/ctr-pp-main'
-ExecStartPost=/bin/sh -c 'echo $$ >/run/ctr-pp-post'
+ExecStartPre=/bin/sh -c 'echo $$$$ >/run/ctr-pp-pre'
+ExecStart=/bin/sh -c 'echo $$$$ >/run/ctr-pp-main'
+ExecStartPost=/bin/sh -c 'echo $$$$ >/run/ctr-pp-post'
 U
 systemctl daemon-reload
 systemctl start ctr-pp-control.service
@@ -83,7 +83,9 @@ check "crash: Result is core-dump or signal ($(prop $u Result))" sh -c "prop() {
 eq "crash: ExecMainStatus is SIGSEGV" "$(prop $u ExecMainStatus)" 11
 systemctl reset-failed $u
 u=ctr-pp-nobin.service; cleanup_units+=("$u")
-systemd-run --quiet --wait --unit=$u -p PrivatePIDs=yes /nonexistent/binary || true
+printf '[Service]\nType=oneshot\nPrivatePIDs=yes\nExecStart=/nonexistent/binary\n' >/run/systemd/system/$u
+systemctl daemon-reload
+systemctl start $u && fail "a missing binary started"
 eq "missing binary: ExecMainStatus is 203/EXEC" "$(prop $u ExecMainStatus)" 203
 eq "missing binary: Result" "$(prop $u Result)" exit-code
 systemctl reset-failed $u
@@ -118,6 +120,7 @@ start=$(date +%s)
 systemctl stop $u
 eq "systemctl stop with a TERM handler: Result" "$(prop $u Result)" success
 check "stop did not wait for the timeout" test $(( $(date +%s) - start )) -lt 20
+check "nothing of the unit is left" test ! -e "$cg"
 
 echo "== refused configurations"
 cat >/run/systemd/system/ctr-pp-forking.service <<'U'
