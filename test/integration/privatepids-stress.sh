@@ -11,7 +11,7 @@ batch() { # batch PREFIX N: start N units at once, wait for all, check each
         local prefix=$1 n=$2 i pids=() bad=0
         for i in $(seq "$n"); do
                 systemd-run --quiet --wait --unit="$prefix-$i" -p PrivatePIDs=yes \
-                        sh -c 'test "$$" -eq 1 && sleep 0.2' &
+                        sh -c 'test "$$$$" -eq 1 && sleep 0.2' &
                 pids+=($!)
         done
         for i in "${!pids[@]}"; do

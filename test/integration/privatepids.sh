@@ -26,6 +26,15 @@ for l in bin sbin lib lib64; do ln -s "usr/$l" "$root/$l"; done
 eq "RootDirectory=: /proc inside the root is the new instance" \
         "$(run -p RootDirectory="$root" -p BindReadOnlyPaths=/usr -p BindReadOnlyPaths=/etc \
                 sh -c 'readlink /proc/self; ls -1 /proc | grep -c "^[0-9][0-9]*$"' | tr '\n' ' ')" "2 3 "
+# When the new procfs cannot be mounted (here /proc in the root is a file), the unit fails with
+# 226/NAMESPACE and says why; it never runs with another /proc.
+rm -rf "$root/proc"; touch "$root/proc"
+u=ctr-pp-noproc.service; cleanup_units+=("$u")
+systemd-run --quiet --wait --unit=$u -p RootDirectory="$root" -p BindReadOnlyPaths=/usr -p PrivatePIDs=yes \
+        /bin/true && fail "a unit whose /proc cannot be mounted ran"
+eq "procfs mount failure: ExecMainStatus is 226/NAMESPACE" "$(prop $u ExecMainStatus)" 226
+check "the log says why" wait_for 10 sh -c "journalctl -o cat --no-pager _SYSTEMD_UNIT=$u UNIT=$u | grep -q 'Failed to set up mount namespacing: .*/proc: Not a directory'"
+systemctl reset-failed $u
 rm -rf "$root"
 
 echo "== control processes stay outside"
