@@ -14,8 +14,23 @@ run systemd-run --wait --pipe --quiet \
         -p ProtectHome=yes -p NoNewPrivileges=yes \
         bash -c 'id; echo "links: $(ls /sys/class/net | tr "\n" " ")"; touch /usr/x 2>&1 | sed "s/^/  /"; echo "cgroup: $(cat /proc/self/cgroup)"'
 
+say "PrivatePIDs=yes: the payload is PID 1 of its own PID namespace and sees only its own processes."
+run systemd-run --wait --pipe --quiet -p PrivatePIDs=yes \
+        bash -c 'sleep 30 & ps -e -o pid,ppid,comm; kill $!'
+
+say "The manager keeps tracking it by its PID on the host:"
+run systemd-run --quiet --unit=demo-pidns -p PrivatePIDs=yes \
+        bash -c 'trap "echo stopping; exit 0" TERM; sleep infinity & wait'
+sleep 1
+pid=$(systemctl show -P MainPID demo-pidns.service)
+run systemctl show -p MainPID -p PrivatePIDs demo-pidns.service
+run grep NSpid /proc/"$pid"/status
+run systemctl status --no-pager --lines=0 demo-pidns.service
+run systemctl stop demo-pidns.service
+run systemctl show -p Result demo-pidns.service
+
 say "The manager's view of a finished unit:"
-run systemd-run --wait --unit=demo-exit -p ProtectSystem=strict bash -c 'exit 3'
+run systemd-run --wait --unit=demo-exit -p ProtectSystem=strict -p PrivatePIDs=yes bash -c 'exit 3'
 run systemctl show -p Result -p ExecMainStatus demo-exit.service
 systemctl reset-failed demo-exit.service 2>/dev/null
 exit 0
