@@ -20,6 +20,8 @@ check "ProtectProc= applies to the new /proc" \
         run -p ProtectProc=invisible sh -c 'grep -E "^proc /proc proc .*hidepid=(invisible|2)" /proc/self/mounts'
 check "ProcSubset= applies to the new /proc" \
         run -p ProcSubset=pid sh -c 'test ! -e /proc/sys && test -e /proc/1/status'
+eq "together with PrivateUsers=yes (system manager)" \
+        "$(run -p PrivateUsers=yes sh -c 'echo $(readlink /proc/self) $(cat /proc/self/uid_map)' | tr -s ' ')" "2 0 0 1"
 root=$(mktemp -d /var/tmp/ctr-root.XXXXXX)
 mkdir -p "$root"/{usr,etc,proc,dev,sys,tmp,run}
 for l in bin sbin lib lib64; do ln -s "usr/$l" "$root/$l"; done
@@ -161,4 +163,5 @@ echo "$out"
 check "D-Bus names the setting and the value" grep -q "PrivatePIDs.*maybe" <<<"$out"
 rm -f /run/systemd/system/ctr-pp-*.service /run/ctr-pp-*
 systemctl daemon-reload
+check "PID 1 never called a payload 'not our child'" sh -c "! journalctl -b -o cat --no-pager | grep 'which is not our child'"
 echo "privatepids: all checks passed"
