@@ -29,7 +29,10 @@ printf '%s\n' "$@" >"$share/args"
 for f in ${VM_FILES:-}; do cp -a "$f" "$share/work/"; done
 : >"$run/console.log" >"$run/output.log"
 
-cmdline="console=ttyS0,115200 panic=-1 oops=panic softlockup_panic=1 systemd.unified_cgroup_hierarchy=1 systemd.show_status=error systemd.firstboot=no rw ${VM_CMDLINE:-}"
+cmdline="console=ttyS0,115200 panic=-1 oops=panic softlockup_panic=1 systemd.show_status=error systemd.firstboot=no rw"
+# cgroup v2 unless the caller asks for another hierarchy in VM_CMDLINE.
+[[ "${VM_CMDLINE:-}" == *systemd.unified_cgroup_hierarchy* ]] || cmdline+=" systemd.unified_cgroup_hierarchy=1"
+cmdline+=" ${VM_CMDLINE:-}"
 qemu=(qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEM:-4096}"
       -display none -no-reboot -monitor none -nic none
       -kernel "$VM/ctr-test.vmlinuz" -initrd "$VM/ctr-test.cpio" -append "$cmdline"

@@ -9,6 +9,7 @@ eq() { # eq DESCRIPTION GOT WANT
         if [ "$2" = "$3" ]; then echo "ok: $1 ($2)"; else fail "$1: got '$2', want '$3'"; fi
 }
 prop() { systemctl show -P "$2" "$1"; }
+lacks() { ! grep -qE "$1" <<<"$2"; } # lacks REGEX TEXT
 wait_for() { # wait_for SECONDS COMMAND...: poll until the command succeeds
         local n=$(( $1 * 10 )); shift
         while ! "$@" 2>/dev/null; do
