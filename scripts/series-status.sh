@@ -31,7 +31,7 @@ check_lint() {
                         problem "$name: subject '$subj' is not 'component: summary' (component one of ${COMPONENTS//|/, })"
                 grep -qE '^Forwarded: [^ ]' <<<"$hdr" ||
                         problem "$name: no DEP-3 'Forwarded:' field (e.g. 'Forwarded: not-needed' and why) at the end of the commit message"
-                [ "$(sed -n '/^$/,/^---$/p' <<<"$hdr" | grep -cvE '^(---|Forwarded:.*|[A-Z][A-Za-z-]+: .*)?$')" -gt 0 ] ||
+                [ "$(sed -n '/^$/,/^---$/p' <<<"$hdr" | grep -cvE '^(---|[A-Z][A-Za-z-]+: .*| .*)?$')" -gt 0 ] ||
                         problem "$name: the commit message has no body explaining why"
         done < <(series_patches)
 }

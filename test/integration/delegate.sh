@@ -54,6 +54,8 @@ pair "net: set a net sysctl" net 'echo 1 >/proc/sys/net/ipv4/ip_forward' \
         -p PrivateUsers=self -p PrivateNetwork=yes
 pair "pid: write ns_last_pid" pid 'echo 200 >/proc/sys/kernel/ns_last_pid && test "$(readlink /proc/self)" = 201' \
         -p PrivateUsers=self -p PrivatePIDs=yes
+pair "uts: set the hostname" uts 'hostname ctr-inner && test "$(hostname)" = ctr-inner' \
+        -p PrivateUsers=self -p ProtectHostname=private
 eq "host: mounts unchanged" "$(findmnt -rn -o TARGET | sort | md5sum)" "$host_mounts"
 eq "host: links unchanged" "$(ip -o link | awk -F': ' '{print $2}' | sort | tr '\n' ' ')" "$host_links"
 eq "host: hostname unchanged" "$(hostname)" "$host_name"
