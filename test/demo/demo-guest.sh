@@ -1,7 +1,19 @@
 #!/bin/bash
 # The demo, run inside the VM: each command is shown with a "$ " prompt, then its output.
 set -u
-run() { printf '\n$ %s\n' "$*"; "$@"; }
+# Show a command as one would type it: arguments with spaces or shell characters in single quotes.
+show() {
+        local a out=
+        for a in "$@"; do
+                if [[ "$a" =~ [[:space:]\"\$\&\;\|\'\(\)] ]]; then
+                        out+=" '${a//\'/\'\\\'\'}'"
+                else
+                        out+=" $a"
+                fi
+        done
+        printf '\n$%s\n' "$out"
+}
+run() { show "$@"; "$@"; }
 say() { printf '\n# %s\n' "$*"; }
 
 say "The VM's PID 1 is our build of Debian's systemd:"
