@@ -133,6 +133,13 @@ eq "systemctl stop with a TERM handler: Result" "$(prop $u Result)" success
 check "stop did not wait for the timeout" test $(( $(date +%s) - start )) -lt 20
 check "nothing of the unit is left" test ! -e "$cg"
 
+u=ctr-pp-exec.service; cleanup_units+=("$u")
+check "Type=exec: the start job completes once the payload exec()ed" \
+        timeout 60 systemd-run --quiet --unit=$u -p Type=exec -p PrivatePIDs=yes sleep infinity
+eq "Type=exec: active" "$(systemctl is-active $u)" active
+eq "Type=exec: MainPID is the payload" "$(cat /proc/$(prop $u MainPID)/comm)" sleep
+systemctl kill -s KILL $u; wait_for 10 unit_dead $u; systemctl reset-failed $u 2>/dev/null || true
+
 echo "== refused configurations"
 cat >/run/systemd/system/ctr-pp-forking.service <<'U'
 [Service]
