@@ -50,7 +50,7 @@ for line in open(sys.argv[1]):
 PY
         local got
         got=$(grep -c . "$RESULTS/host-results" || true)
-        [ "$got" -eq "$n" ] || record FAIL host/meson-test "meson reported $got results for $n tests; see $RESULTS/host-meson.log"
+        [ "$got" -ge "$n" ] || record FAIL host/meson-test "meson reported $got results for $n tests; see $RESULTS/host-meson.log"
         while read -r kind name detail; do
                 [ "$kind" = PASS ] || record "$kind" "$name" "$detail"
                 [ "$kind" != PASS ] || echo "PASS: $name" >>"$RESULTS/all"
