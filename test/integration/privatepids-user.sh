@@ -22,11 +22,5 @@ eq "user manager without PrivateUsers=: exit status 226/NAMESPACE" "$st" 226
 check "the log says why" wait_for 10 sh -c "journalctl -o cat --no-pager USER_UNIT=ctr-pp-nouserns.service | grep -q 'requires PrivateUsers=yes'"
 systemctl --user -M "$user@" reset-failed ctr-pp-nouserns.service || true
 
-# In the user manager every namespace is created inside the user namespace anyway: root there may
-# mount with or without DelegateNamespaces=.
-check "user manager: mount in a private mount namespace without DelegateNamespaces=" \
-        urun --wait -p PrivateUsers=yes -p PrivateMounts=yes sh -c 'mount -t tmpfs ctr-x /mnt'
-check "user manager: the same with DelegateNamespaces=mnt" \
-        urun --wait -p PrivateUsers=yes -p PrivateMounts=yes -p DelegateNamespaces=mnt sh -c 'mount -t tmpfs ctr-x /mnt'
 loginctl disable-linger "$user"
 systemctl stop "user@$uid.service"
