@@ -23,13 +23,7 @@ systemctl daemon-reload
 eq "survives daemon-reload" "$(busctl get-property org.freedesktop.systemd1 /org/freedesktop/systemd1/unit/ctr_2dhn_2dprops_2eservice org.freedesktop.systemd1.Service ProtectHostnameEx)" '(ss) "private" "ctr-box"'
 systemctl stop $u
 
-out=$(systemd-run --wait -p ProtectHostname=private:-bad_name- true 2>&1) && fail "a bad hostname was accepted"
-echo "$out"; check "names the setting and the value" grep -q "ProtectHostname.*-bad_name-" <<<"$out"
-out=$(systemd-run --wait -p ProtectHostname=sometimes true 2>&1) && fail "ProtectHostname=sometimes accepted"
-echo "$out"; check "names the setting and the value" grep -q "ProtectHostname.*sometimes" <<<"$out"
-mkdir -p /run/systemd/system
-printf '[Service]\nProtectHostname=no:foo\nExecStart=/bin/true\n' >/run/systemd/system/ctr-hn-bad.service
-out=$(systemd-analyze verify /run/systemd/system/ctr-hn-bad.service 2>&1 || true)
-echo "$out"; check "unit file: no:NAME is refused with the setting named" grep -q "ProtectHostname=no cannot set a hostname, ignoring: no:foo" <<<"$out"
-rm -f /run/systemd/system/ctr-hn-bad.service
+refused ProtectHostname=private:-bad_name- "ProtectHostname.*-bad_name-"
+refused ProtectHostname=sometimes "ProtectHostname.*sometimes"
+verify_reports ctr-hn-bad.service 'ProtectHostname=no:foo' "ProtectHostname=no cannot set a hostname, ignoring: no:foo"
 echo "hostname: all checks passed"

@@ -18,6 +18,26 @@ wait_for() { # wait_for SECONDS COMMAND...: poll until the command succeeds
         done
 }
 unit_dead() { ! systemctl is-active -q "$1"; }
+# refused SETTING=VALUE REGEX: systemd-run must refuse the property, with a message matching REGEX
+refused() {
+        local out
+        out=$(systemd-run --wait -p "$1" true 2>&1) && fail "systemd-run accepted $1"
+        echo "$out"
+        check "$1 refused, naming setting and value" grep -q -- "$2" <<<"$out"
+}
+# verify_reports NAME BODY REGEX...: systemd-analyze verify of a unit file with BODY in [Service]
+# must report each REGEX
+verify_reports() {
+        local name=$1 body=$2 out r; shift 2
+        mkdir -p /run/systemd/system
+        printf '[Service]\n%s\nExecStart=/bin/true\n' "$body" >/run/systemd/system/$name
+        out=$(systemd-analyze verify /run/systemd/system/$name 2>&1 || true)
+        rm -f /run/systemd/system/$name
+        echo "$out"
+        for r in "$@"; do
+                check "unit file: reported: $r" grep -q -- "$r" <<<"$out"
+        done
+}
 cleanup_units=()
 cleanup() {
         for u in "${cleanup_units[@]}"; do
