@@ -60,7 +60,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 PKGS=(git ccache quilt dpkg-dev devscripts build-essential fakeroot
       qemu-system-x86 qemu-utils cpio zstd bubblewrap debian-archive-keyring
-      rsync file procps python3 python3-lxml lintian)
+      rsync file procps python3 python3-lxml lintian debootstrap e2fsprogs)
 missing=()
 for p in "${PKGS[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -27,6 +27,13 @@ printf '%s\n' "$@" >"$share/args"
 # Optional extra files for the script (e.g. test units): VM_FILES="dir1 dir2" is copied to
 # /ctr/work in the guest, which is the script's working directory.
 for f in ${VM_FILES:-}; do cp -a "$f" "$share/work/"; done
+# Optional disk images: VM_DISKS="img1 img2" become virtio disks /dev/vda, /dev/vdb, ... in
+# snapshot mode, so the guest may write to them but the files on the host never change.
+disks=()
+for d in ${VM_DISKS:-}; do
+        [ -f "$d" ] || die "no such disk image: $d"
+        disks+=(-drive "file=$d,if=virtio,format=raw,snapshot=on")
+done
 : >"$run/console.log" >"$run/output.log"
 
 cmdline="console=ttyS0,115200 panic=-1 oops=panic softlockup_panic=1 systemd.show_status=error systemd.firstboot=no rw"
@@ -38,7 +45,7 @@ qemu=(qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp "${VM_CPUS:-2}" -m
       -kernel "$VM/ctr-test.vmlinuz" -initrd "$VM/ctr-test.cpio" -append "$cmdline"
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
       -virtfs "local,path=$share,mount_tag=ctr,security_model=none,id=ctr"
-      -serial "file:$run/console.log" -serial "file:$run/output.log")
+      -serial "file:$run/console.log" -serial "file:$run/output.log" "${disks[@]}")
 
 msg "Booting the VM (run $id, timeout ${TIMEOUT}s)"
 start=$(date +%s)

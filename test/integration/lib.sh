@@ -48,3 +48,30 @@ cleanup() {
         systemctl reset-failed 'run-u*.service' 2>/dev/null || true
 }
 trap cleanup EXIT
+
+# The Debian 12 tree for the container tests: scripts/container-tree.sh builds it with
+# debootstrap and the VM gets it as a disk (snapshot mode), mounted here.
+CTR_ROOT=/var/lib/machines/debian
+container_tree() {
+        if ! mountpoint -q $CTR_ROOT; then
+                local dev
+                dev=$(blkid -L ctr-debian) || fail "no disk labelled ctr-debian (scripts/container-tree.sh, VM_DISKS)"
+                modprobe -q ext4 || true
+                mkdir -p $CTR_ROOT
+                mount "$dev" $CTR_ROOT
+        fi
+        # The test unit, the one addition to the stock tree.
+        install -m 0644 "$(dirname "${BASH_SOURCE[0]}")/../container/ctr-check.service" $CTR_ROOT/etc/systemd/system/
+        ln -sf ../ctr-check.service $CTR_ROOT/etc/systemd/system/multi-user.target.wants/ctr-check.service
+        rm -rf $CTR_ROOT/var/lib/ctr-check
+}
+# The recipe of docs/system-containers.md, as systemd-run properties: container_recipe HOSTNAME
+container_recipe() {
+        recipe=(-p Type=exec -p RootDirectory=$CTR_ROOT
+                -p PrivatePIDs=yes -p PrivateUsers=full -p "ProtectHostname=private:$1"
+                -p ProtectControlGroups=private -p Delegate=yes -p DelegateSubgroup=init.scope
+                -p DelegateNamespaces=yes -p PrivateNetwork=yes -p PrivateIPC=yes -p PrivateDevices=yes
+                -p "Environment=container=$1" -p KillMode=mixed -p KillSignal=SIGRTMIN+3)
+}
+# report_value KEY: a value from the inner check unit's report
+report_value() { sed -n "s/^$1=//p" $CTR_ROOT/var/lib/ctr-check/report; }
