@@ -5,13 +5,16 @@
 #   make build          apply the series to a clean copy of the base and build it (meson, ccache)
 #   make vm-run SCRIPT=path [ARGS="..."] [TIMEOUT=s]   run a script as root in the test VM
 #   make check          build, then upstream's unit tests (host + VM) and our integration tests
-#   make demo           build, boot the VM and show systemd-run running a sandboxed payload
+#   make demo           build, boot the VM, boot a stock Debian 12 container in it with systemd-run
+#   make bench          four side-by-side comparisons in one VM boot, printed as ratios
+#   make debs           Debian 12 .deb packages with our series (into ./debs)
+#   make check-debs     install those packages on a stock Debian 12 VM image and check them
 # Downloads and builds live in $(CTR_CACHE) (default /var/cache/systemd-ctr).
 
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: setup prepare export series-status build image vm-run vm-run-script check check-host check-vm demo clean-cache
+.PHONY: setup prepare export series-status build image vm-run vm-run-script check check-host check-vm demo bench debs check-debs clean-cache
 
 setup:
 	@$(S)/setup-host.sh
@@ -60,6 +63,15 @@ check-vm: image
 
 demo: image
 	@$(S)/demo.sh
+
+bench: image
+	@$(S)/bench.sh
+
+debs: setup
+	@$(S)/debs.sh
+
+check-debs: setup
+	@$(S)/check-debs.sh
 
 clean-cache:
 	rm -rf "$${CTR_CACHE:-/var/cache/systemd-ctr}"

@@ -45,4 +45,45 @@ say "The manager's view of a finished unit:"
 run systemd-run --wait --unit=demo-exit -p ProtectSystem=strict -p PrivatePIDs=yes bash -c 'exit 3'
 run systemctl show -p Result -p ExecMainStatus demo-exit.service
 systemctl reset-failed demo-exit.service 2>/dev/null
+
+# ---- The showcase: a whole Debian 12 booted by systemd-run, no container manager involved. ----
+root=/var/lib/machines/debian
+modprobe -q ext4 || true
+mkdir -p $root
+mountpoint -q $root || mount "$(blkid -L ctr-debian)" $root || { echo "no Debian tree (disk ctr-debian)"; exit 1; }
+say "A stock Debian 12 tree (debootstrap bookworm, nothing added) in $root:"
+run cat $root/etc/debian_version
+say "Boot it as a unit: one systemd-run line (docs/system-containers.md explains each property)."
+run systemd-run --unit=debian -p Type=exec -p RootDirectory=$root \
+        -p PrivatePIDs=yes -p PrivateUsers=full -p ProtectHostname=private:debian \
+        -p ProtectControlGroups=private -p Delegate=yes -p DelegateSubgroup=init.scope \
+        -p DelegateNamespaces=yes -p PrivateNetwork=yes -p PrivateIPC=yes -p PrivateDevices=yes \
+        -p Environment=container=debian -p KillMode=mixed -p KillSignal=SIGRTMIN+3 \
+        /usr/lib/systemd/systemd
+pid=$(systemctl show -P MainPID debian.service)
+# Wait until the inner systemd has finished starting up.
+for _ in $(seq 600); do
+        st=$(nsenter -t "$pid" -a systemctl is-system-running 2>/dev/null) && break
+        [ "$st" = degraded ] && break
+        sleep 0.2
+done
+say "Its boot, as the container's console showed it (journalctl -u on the host):"
+run journalctl -u debian.service --no-pager -o cat
+say "Inside (nsenter into its namespaces): systemd is PID 1, in its own cgroup namespace, with its own hostname."
+run nsenter -t "$pid" -a systemctl is-system-running
+run nsenter -t "$pid" -a hostname
+run nsenter -t "$pid" -a cat /proc/1/cgroup
+run nsenter -t "$pid" -a ps -e -o pid,ppid,user,cmd
+run nsenter -t "$pid" -a ip -br link
+say "Outside: the same processes, with host PIDs (its PID 1 and that one's children):"
+run ps -o pid,ppid,user,cmd -p "$pid" --ppid "$pid"
+run grep NSpid /proc/"$pid"/status
+run systemctl status --no-pager --lines=0 debian.service
+say "The host keeps its hostname and links:"
+run hostname
+run ip -br link
+say "Stop it: SIGRTMIN+3 to its systemd, which shuts the system down in order."
+run systemctl stop debian.service
+run journalctl -u debian.service --no-pager -o cat -n 8
+run systemctl show -p Result -p ActiveState debian.service
 exit 0

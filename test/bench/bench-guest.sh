@@ -1,0 +1,86 @@
+#!/bin/bash
+# make bench, inside the VM: four comparisons, each measured side by side in this one boot
+# (runs alternate A, B, A, B, ...), printed as ratios. Times are wall-clock medians under qemu
+# TCG, so only the ratios mean anything.
+set -u
+cd "${CTR_SHARE:-/ctr}/work/test"
+. integration/lib.sh
+trap - EXIT
+N=${BENCH_N:-20}
+BOOTS=${BENCH_BOOTS:-3}
+STARTS=${BENCH_STARTS:-100}
+container_tree
+for _ in $(seq 300); do [ -z "$(systemctl list-jobs --no-legend)" ] && break; sleep 0.5; done
+
+now() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+ms() { awk -v n="$1" 'BEGIN {printf "%.1f ms", n / 1e6}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+timed() { local s; s=$(now); "$@" >/dev/null 2>&1 || echo "bench: command failed: $*" >&2; echo $(( $(now) - s )); }
+report() { # report TITLE NAME_A FILE_A NAME_B FILE_B
+        local a b
+        a=$(median <"$3"); b=$(median <"$5")
+        printf '%s\n    %-58s %s\n    %-58s %s\n    ratio (second / first): %s\n' "$1" "$2" "$(ms "$a")" "$4" "$(ms "$b")" "$(ratio "$b" "$a")"
+        echo "RATIO $6 $(ratio "$b" "$a")"
+}
+sandbox=(-p PrivatePIDs=yes -p PrivateCgroupNamespace=yes -p PrivateUsers=identity -p DelegateNamespaces=yes)
+t=$(mktemp -d)
+
+echo "== 1. systemd-run --wait true, without and with the full sandbox ($N runs each)"
+for _ in $(seq "$N"); do
+        timed systemd-run --wait --quiet true >>"$t/plain"
+        timed systemd-run --wait --quiet "${sandbox[@]}" true >>"$t/sandbox"
+done
+report "1. systemd-run --wait true" "plain" "$t/plain" \
+        "PrivatePIDs+PrivateCgroupNamespace+PrivateUsers=identity+DelegateNamespaces" "$t/sandbox" sandbox/plain
+
+echo "== 2. the full-sandbox unit against systemd-nspawn --pipe true on the same tree ($N runs each)"
+for _ in $(seq "$N"); do
+        timed systemd-run --wait --quiet -p RootDirectory=$CTR_ROOT "${sandbox[@]}" /bin/true >>"$t/unit"
+        timed systemd-nspawn --quiet --pipe --register=no -D $CTR_ROOT /bin/true >>"$t/nspawn"
+done
+report "2. run /bin/true in the Debian tree" "systemd-run, full sandbox, RootDirectory=" "$t/unit" \
+        "systemd-nspawn --pipe" "$t/nspawn" nspawn/unit
+
+echo "== 3. boot to multi-user.target: as a unit against systemd-nspawn --boot ($BOOTS boots each)"
+# Both boot the same tree, which has the check unit: it reports once multi-user.target is up
+# and startup has finished, and ends the container when told to.
+boot_time() { # boot_time unit|nspawn
+        local s pid e
+        rm -rf $CTR_ROOT/var/lib/ctr-check
+        s=$(now)
+        if [ "$1" = unit ]; then
+                container_recipe bench
+                systemd-run --wait --quiet --unit=ctr-bench "${recipe[@]}" /usr/lib/systemd/systemd >/dev/null 2>&1 &
+        else
+                systemd-nspawn --quiet --register=no --boot --console=passive --private-network \
+                        --hostname=bench -D $CTR_ROOT >/dev/null 2>&1 &
+        fi
+        pid=$!
+        wait_for 300 test -s $CTR_ROOT/var/lib/ctr-check/report || echo "bench: $1 did not boot" >&2
+        e=$(now)
+        grep -q '^state=running' $CTR_ROOT/var/lib/ctr-check/report || echo "bench: $1 booted degraded: $(cat $CTR_ROOT/var/lib/ctr-check/report)" >&2
+        echo 0 >$CTR_ROOT/var/lib/ctr-check/exit
+        wait $pid
+        echo $(( e - s ))
+}
+for _ in $(seq "$BOOTS"); do
+        boot_time unit >>"$t/boot-unit"
+        boot_time nspawn >>"$t/boot-nspawn"
+done
+report "3. boot to multi-user.target (startup finished)" "systemd-run, the container recipe" "$t/boot-unit" \
+        "systemd-nspawn --boot" "$t/boot-nspawn" nspawn-boot/unit-boot
+
+echo "== 4. PID 1's memory before and after $STARTS container starts"
+rss() { awk '/^VmRSS:/ {print $2}' /proc/1/status; }
+container_recipe bench
+systemctl daemon-reload  # a settled manager to start from
+before=$(rss)
+for _ in $(seq "$STARTS"); do
+        systemd-run --wait --quiet "${recipe[@]}" /bin/true >/dev/null 2>&1 || echo "bench: a container start failed" >&2
+done
+after=$(rss)
+printf '4. PID 1 VmRSS before and after %s starts of the container recipe (payload /bin/true)\n    before %s kB, after %s kB\n    ratio (after / before): %s\n' \
+        "$STARTS" "$before" "$after" "$(ratio "$after" "$before")"
+echo "RATIO rss-after/before $(ratio "$after" "$before")"
+rm -rf "$t"
