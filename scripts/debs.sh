@@ -15,6 +15,15 @@
 # $CACHE/debs/build.log. Compilations are cached with ccache ($CACHE/ccache-debs).
 . "$(dirname "$0")/lib.sh"
 
+# What the packages are built from: base version, suffix, the series, this script.
+series_key() {
+        { base_version; echo "$CTR_SUFFIX"; series_patches | xargs -r cat; cat "$0"; } | sha256sum | cut -d' ' -f1
+}
+if [ "${1:-}" = --key ]; then
+        series_key
+        exit 0
+fi
+
 "$TOP/scripts/fetch-base.sh"
 VERSION=$(base_version)
 NEWVER="$VERSION$CTR_SUFFIX"
@@ -62,7 +71,8 @@ msg "dpkg-buildpackage -b (log: $D/build.log)"
         DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
         dpkg-buildpackage -b -us -uc >"$D/build.log" 2>&1) ||
         { tail -n 40 "$D/build.log" >&2; die "dpkg-buildpackage failed (log: $D/build.log)"; }
-rm -f "$OUT"/*.deb "$OUT"/*.buildinfo "$OUT"/*.changes
+rm -f "$OUT"/*.deb "$OUT"/*.buildinfo "$OUT"/*.changes "$OUT/.series"
 mv "$D"/*_"${NEWVER#*:}"_*.deb "$D"/*_"${NEWVER#*:}"_*.buildinfo "$D"/*_"${NEWVER#*:}"_*.changes "$OUT"/
+series_key >"$OUT/.series"
 msg "Built $(ls "$OUT"/*.deb | wc -l) packages in $(( $(date +%s) - start ))s into $OUT:"
 ls "$OUT" | sed 's/^/    /' >&2

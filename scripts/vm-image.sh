@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # Build (or reuse) the test VM image: Debian 12 from Debian's packages, with our build and
 # vm/extra laid over it. Prints nothing on stdout; the image ends up in $CACHE/vm/out.
+#   vm-image.sh --stock: the stock image of vm-stock/ instead (Debian's packages and the test
+#   runner of vm/extra only, no build), in $CACHE/vm-stock/out, for the packaging test.
 . "$(dirname "$0")/lib.sh"
 
 INSTALL=$CACHE/install
-[ -f "$CACHE/install.version" ] || die "no build yet; run 'make build'"
-VM=$CACHE/vm
+if [ "${1:-}" = --stock ]; then
+        CONF=$TOP/vm-stock VM=$CACHE/vm-stock IMG=ctr-stock
+        extra=()
+        stamp=stock
+else
+        [ -f "$CACHE/install.version" ] || die "no build yet; run 'make build'"
+        CONF=$TOP/vm VM=$CACHE/vm IMG=ctr-test
+        extra=(--extra-tree="$INSTALL")
+        stamp=$(cat "$CACHE/install.stamp" 2>/dev/null || cat "$CACHE/install.version")
+fi
 mkdir -p "$VM/out" "$VM/cache" "$VM/pkgcache" "$VM/work" "$VM/pkgmngr/etc/apt/sources.list.d"
 
 # The mirrors this host's apt uses (mkosi's default list names a debug archive that is not
@@ -20,19 +30,19 @@ secmirror=$(awk '/^URIs:/ {u=$2} /^Suites:/ && /bookworm-security/ {print u; exi
 } >"$VM/pkgmngr/etc/apt/sources.list.d/mkosi.sources"
 
 # Reuse the last image when neither the build nor the VM definition changed.
-key=$( { cat "$CACHE/install.stamp" 2>/dev/null || cat "$CACHE/install.version"; \
-         find "$TOP/vm" -type f -o -type l | sort | xargs -r sha256sum; \
+key=$( { echo "$stamp"; \
+         find "$TOP/vm" "$CONF" -type f -o -type l | sort -u | xargs -r sha256sum; \
          cat "$VM/pkgmngr/etc/apt/sources.list.d/mkosi.sources"; } | sha256sum | cut -d' ' -f1)
-if [ -f "$VM/out/ctr-test.cpio" ] && [ -f "$VM/out/ctr-test.vmlinuz" ] && [ "$(cat "$VM/out/key" 2>/dev/null)" = "$key" ]; then
+if [ -f "$VM/out/$IMG.cpio" ] && [ -f "$VM/out/$IMG.vmlinuz" ] && [ "$(cat "$VM/out/key" 2>/dev/null)" = "$key" ]; then
         exit 0
 fi
 
-msg "Building the VM image (mkosi)"
+msg "Building the VM image $IMG (mkosi)"
 start=$(date +%s)
 rm -f "$VM/out/key"
-mkosi -C "$TOP/vm" \
+mkosi -C "$CONF" \
         --package-manager-tree="$VM/pkgmngr" \
-        --extra-tree="$INSTALL" \
+        "${extra[@]}" \
         --extra-tree="$TOP/vm/extra" \
         --output-dir="$VM/out" \
         --cache-dir="$VM/cache" \

@@ -12,8 +12,10 @@ script=${1:?usage: vm-run.sh SCRIPT [ARG...]}
 shift
 [ -f "$script" ] || die "no such script: $script"
 TIMEOUT=${TIMEOUT:-900}
-VM=$CACHE/vm/out
-[ -f "$VM/ctr-test.cpio" ] || die "no VM image; run scripts/vm-image.sh (make vm-run does)"
+# VM_KERNEL / VM_INITRD boot another image (the packaging test does).
+KERNEL=${VM_KERNEL:-$CACHE/vm/out/ctr-test.vmlinuz}
+INITRD=${VM_INITRD:-$CACHE/vm/out/ctr-test.cpio}
+[ -f "$INITRD" ] || die "no VM image $INITRD; run scripts/vm-image.sh (make vm-run does)"
 
 id=$(date +%Y%m%d-%H%M%S)-$$
 run=$CACHE/runs/$id
@@ -42,7 +44,7 @@ cmdline="console=ttyS0,115200 panic=-1 oops=panic softlockup_panic=1 systemd.sho
 cmdline+=" ${VM_CMDLINE:-}"
 qemu=(qemu-system-x86_64 -machine q35,accel=tcg -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEM:-4096}"
       -display none -no-reboot -monitor none -nic none
-      -kernel "$VM/ctr-test.vmlinuz" -initrd "$VM/ctr-test.cpio" -append "$cmdline"
+      -kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline"
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
       -virtfs "local,path=$share,mount_tag=ctr,security_model=none,id=ctr"
       -serial "file:$run/console.log" -serial "file:$run/output.log" "${disks[@]}")

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# make check-debs: the packaging test. Builds the packages if ./debs does not hold the current
+# series (make debs), then, with two boots of a stock Debian 12 VM image (vm-stock/: Debian's
+# packages only):
+#   1. installs our .debs with 'apt install ./….deb' into the running stock system (every
+#      package of ours that is installed there, plus systemd-container), and archives the
+#      resulting root file system;
+#   2. boots that system and checks that the version is ours and that
+#      'systemd-run -p PrivatePIDs=yes readlink /proc/self' prints 1.
+# Prints "PASS:/FAIL: debs/..." lines; exits non-zero on failure.
+. "$(dirname "$0")/lib.sh"
+
+DEBS=${DEBS_DIR:-$TOP/debs}
+"$TOP/scripts/fetch-base.sh"
+want=$(base_version)$CTR_SUFFIX
+if [ "$(cat "$DEBS/.series" 2>/dev/null)" != "$("$TOP/scripts/debs.sh" --key)" ]; then
+        msg "$DEBS does not hold packages of the current series; building them (make debs)"
+        "$TOP/scripts/debs.sh"
+fi
+"$TOP/scripts/vm-image.sh" --stock
+
+work=$CACHE/check-debs
+rm -rf "$work"; mkdir -p "$work/debs"
+cp "$DEBS"/*_"${want#*:}"_*.deb "$work/debs/"
+rm -f "$work"/debs/*-dbgsym_*.deb
+
+s=$(date +%s)
+msg "Packaging test 1/2: apt install ./….deb on a stock Debian 12 VM"
+VM_FILES="$work/debs" VM_KERNEL=$CACHE/vm-stock/out/ctr-stock.vmlinuz VM_INITRD=$CACHE/vm-stock/out/ctr-stock.cpio \
+        VM_MEM=6144 TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm-run.sh" "$TOP/test/debs/install-guest.sh" "$want" ||
+        { echo "FAIL: debs/install"; die "installing the packages failed (logs: $CACHE/runs/last)"; }
+echo "PASS: debs/install"
+mv "$CACHE/runs/last/share/work/root.cpio" "$work/root.cpio"
+
+msg "Packaging test 2/2: boot the upgraded system"
+rc=0
+VM_KERNEL=$CACHE/vm-stock/out/ctr-stock.vmlinuz VM_INITRD="$work/root.cpio" \
+        VM_MEM=6144 TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm-run.sh" "$TOP/test/debs/check-guest.sh" "$want" || rc=$?
+rm -f "$work/root.cpio"
+msg "Packaging test done in $(( $(date +%s) - s ))s"
+[ $rc -eq 0 ] || { echo "FAIL: debs/boot (exit $rc; logs: $CACHE/runs/last)"; exit 1; }
+echo "PASS: debs/boot"
