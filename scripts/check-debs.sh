@@ -6,7 +6,9 @@
 #      package of ours that is installed there, plus systemd-container), and archives the
 #      resulting root file system;
 #   2. boots that system and checks that the version is ours and that
-#      'systemd-run -p PrivatePIDs=yes readlink /proc/self' prints 1.
+#      'systemd-run -p PrivatePIDs=yes readlink /proc/self' prints 1, then goes back to
+#      Debian's packages of the same version (apt install --allow-downgrades) and checks that.
+# Before that, lintian: no error on our packages that Debian's build of the version lacks.
 # Prints "PASS:/FAIL: debs/..." lines; exits non-zero on failure.
 . "$(dirname "$0")/lib.sh"
 
@@ -19,10 +21,15 @@ if [ "$(cat "$DEBS/.series" 2>/dev/null)" != "$("$TOP/scripts/debs.sh" --key)" ]
 fi
 "$TOP/scripts/vm-image.sh" --stock
 
+if "$TOP/scripts/lintian-compare.sh"; then echo "PASS: debs/lintian"; else echo "FAIL: debs/lintian"; lintian_failed=1; fi
+
 work=$CACHE/check-debs
 rm -rf "$work"; mkdir -p "$work/debs"
 cp "$DEBS"/*_"${want#*:}"_*.deb "$work/debs/"
 rm -f "$work"/debs/*-dbgsym_*.deb
+# Debian's own packages of the base version (lintian-compare.sh downloaded them), for going back.
+mkdir -p "$work/debian-debs"
+cp "$CACHE"/lintian/debian/*.deb "$work/debian-debs/"
 
 s=$(date +%s)
 msg "Packaging test 1/2: apt install ./….deb on a stock Debian 12 VM"
@@ -34,9 +41,10 @@ mv "$CACHE/runs/last/share/work/root.cpio" "$work/root.cpio"
 
 msg "Packaging test 2/2: boot the upgraded system"
 rc=0
-VM_KERNEL=$CACHE/vm-stock/out/ctr-stock.vmlinuz VM_INITRD="$work/root.cpio" \
-        VM_MEM=6144 TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm-run.sh" "$TOP/test/debs/check-guest.sh" "$want" || rc=$?
+VM_FILES="$work/debian-debs" VM_KERNEL=$CACHE/vm-stock/out/ctr-stock.vmlinuz VM_INITRD="$work/root.cpio" \
+        VM_MEM=6144 TIMEOUT=${TIMEOUT:-900} "$TOP/scripts/vm-run.sh" "$TOP/test/debs/check-guest.sh" "$want" "$(base_version)" || rc=$?
 rm -f "$work/root.cpio"
 msg "Packaging test done in $(( $(date +%s) - s ))s"
 [ $rc -eq 0 ] || { echo "FAIL: debs/boot (exit $rc; logs: $CACHE/runs/last)"; exit 1; }
 echo "PASS: debs/boot"
+[ -z "${lintian_failed:-}" ]

@@ -3,7 +3,7 @@
 # as an administrator would, with 'apt install ./….deb', for every package of ours that is
 # installed here plus systemd-container. Then write the whole root file system as a cpio
 # archive to the share, which scripts/check-debs.sh boots as the second VM.
-set -eu
+set -eu -o pipefail
 want=$1
 cd "${CTR_SHARE:-/ctr}/work/debs"
 echo "PID 1 before: $(busctl get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager Version)"

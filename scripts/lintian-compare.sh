@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Run lintian on our packages (./debs) and on Debian's own build of the same version (downloaded
+# with apt-get download), and list what lintian says about ours but not about Debian's, versions
+# left out. Fails if that includes an error (E:); new warnings are listed. Part of check-debs.
+. "$(dirname "$0")/lib.sh"
+
+DEBS=${DEBS_DIR:-$TOP/debs}
+VERSION=$(base_version)
+NEWVER=$VERSION$CTR_SUFFIX
+L=$CACHE/lintian
+mkdir -p "$L/debian"
+mapfile -t ours < <(ls "$DEBS"/*_"${NEWVER#*:}"_*.deb | grep -v -- '-dbgsym_')
+[ ${#ours[@]} -gt 0 ] || die "no packages in $DEBS; run 'make debs'"
+
+theirs=()
+for f in "${ours[@]}"; do
+        p=$(basename "$f"); p=${p%%_*}
+        t=$(ls "$L/debian/${p}_${VERSION#*:}_"*.deb 2>/dev/null || true)
+        if [ -z "$t" ]; then
+                (cd "$L/debian" && apt-get download -qq "$p=$VERSION" >/dev/null 2>&1) ||
+                        die "cannot download Debian's $p $VERSION for the comparison"
+                t=$(ls "$L/debian/${p}_${VERSION#*:}_"*.deb)
+        fi
+        theirs+=("$t")
+done
+
+# Tags only, without versions: "E: package: tag detail".
+tags() { lintian --no-tag-display-limit "$@" 2>&1 | grep -E '^[EWIXP]: ' |
+         sed -e "s/${NEWVER//./\\.}//g" -e "s/${VERSION//./\\.}//g" | sort -u; }
+msg "lintian: Debian's ${#theirs[@]} packages of $VERSION"
+tags "${theirs[@]}" >"$L/debian.txt"
+msg "lintian: our ${#ours[@]} packages of $NEWVER"
+tags "${ours[@]}" >"$L/ours.txt"
+comm -13 "$L/debian.txt" "$L/ours.txt" >"$L/new.txt"
+comm -23 "$L/debian.txt" "$L/ours.txt" >"$L/gone.txt"
+echo "lintian: $(grep -c '^E:' "$L/ours.txt") errors and $(grep -c '^W:' "$L/ours.txt") warnings for ours, $(grep -c '^E:' "$L/debian.txt") and $(grep -c '^W:' "$L/debian.txt") for Debian's (lists in $L)"
+if [ -s "$L/new.txt" ]; then
+        echo "lintian: only on ours:"
+        sed 's/^/    /' "$L/new.txt"
+else
+        echo "lintian: nothing new on ours"
+fi
+! grep -q '^E:' "$L/new.txt"
