@@ -56,7 +56,8 @@ last=$(series_patches | tail -n1)
 [ -z "$last" ] || grep -qx "ctr/$(basename "$last")" "$SRC/.pc/applied-patches" ||
         die "dpkg-source did not apply our series (log: $D/patch.log)"
 
-(cd "$SRC" && DEBFULLNAME="systemd-ctr" DEBEMAIL="systemd-ctr@localhost" \
+# The entry's maintainer: DEBFULLNAME/DEBEMAIL if set, as for dch.
+(cd "$SRC" && DEBFULLNAME="${DEBFULLNAME:-systemd-ctr}" DEBEMAIL="${DEBEMAIL:-systemd-ctr@users.noreply.github.com}" \
         dch --newversion "$NEWVER" --distribution bookworm --force-distribution \
         "systemd-ctr: the service manager as a container runtime ($(series_patches | wc -l) patches: PrivatePIDs=, PrivateCgroupNamespace=, PrivateUsers=identity|full, DelegateNamespaces=, ProtectHostname=private, DelegateSubgroup=, ...). See debian/patches/ctr/." ) ||
         die "dch failed"

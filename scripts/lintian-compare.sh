@@ -25,15 +25,24 @@ for f in "${ours[@]}"; do
 done
 
 # Tags only, without versions: "E: package: tag detail".
+# groff's messages name line numbers of the rendered page, which move with any edit: kept
+# without them (one per page and occurrence).
 tags() { lintian --no-tag-display-limit "$@" 2>&1 | grep -E '^[EWIXP]: ' |
-         sed -e "s/${NEWVER//./\\.}//g" -e "s/${VERSION//./\\.}//g" | sort -u; }
-msg "lintian: Debian's ${#theirs[@]} packages of $VERSION"
-tags "${theirs[@]}" >"$L/debian.txt"
+         sed -e "s/${NEWVER//./\\.}//g" -e "s/${VERSION//./\\.}//g" |
+         sed -E 's/(groff-message) .* (\[[^]]*\])$/\1 \2/' | sort -u; }
+# Debian's result depends only on the version and lintian's: computed once.
+dkey="$VERSION $(dpkg-query -W -f='${Version}' lintian) ${#theirs[@]}"
+if [ "$(cat "$L/debian.key" 2>/dev/null)" != "$dkey" ]; then
+        msg "lintian: Debian's ${#theirs[@]} packages of $VERSION"
+        tags "${theirs[@]}" >"$L/debian.txt"
+        echo "$dkey" >"$L/debian.key"
+fi
 msg "lintian: our ${#ours[@]} packages of $NEWVER"
 tags "${ours[@]}" >"$L/ours.txt"
 comm -13 "$L/debian.txt" "$L/ours.txt" >"$L/new.txt"
 comm -23 "$L/debian.txt" "$L/ours.txt" >"$L/gone.txt"
-echo "lintian: $(grep -c '^E:' "$L/ours.txt") errors and $(grep -c '^W:' "$L/ours.txt") warnings for ours, $(grep -c '^E:' "$L/debian.txt") and $(grep -c '^W:' "$L/debian.txt") for Debian's (lists in $L)"
+count() { grep -c "^$1:" "$2" || true; }
+echo "lintian: $(count E "$L/ours.txt") errors and $(count W "$L/ours.txt") warnings for ours, $(count E "$L/debian.txt") and $(count W "$L/debian.txt") for Debian's (lists in $L)"
 if [ -s "$L/new.txt" ]; then
         echo "lintian: only on ours:"
         sed 's/^/    /' "$L/new.txt"
