@@ -3,7 +3,7 @@
 # series (make debs), then, with two boots of a stock Debian 12 VM image (vm-stock/: Debian's
 # packages only):
 #   1. installs our .debs with 'apt install ./….deb' into the running stock system (every
-#      package of ours that is installed there, plus systemd-container), and archives the
+#      package of ours that is installed there), and archives the
 #      resulting root file system;
 #   2. boots that system and checks that the version is ours and that
 #      'systemd-run -p PrivatePIDs=yes readlink /proc/self' prints 1, then goes back to
