@@ -67,7 +67,7 @@ PY
 run_vm() {
         msg "VM: upstream unit tests as root + our integration tests (one boot)"
         local rc=0 s=$(date +%s)
-        VM_FILES="$TOP/test" VM_DISKS="$CACHE/container/debian.ext4" TIMEOUT=${CHECK_VM_TIMEOUT:-2400} \
+        VM_FILES="$TOP/test $TOP/docs" VM_DISKS="$CACHE/container/debian.ext4" TIMEOUT=${CHECK_VM_TIMEOUT:-2400} \
                 "$TOP/scripts/vm-run.sh" "$TOP/test/vm-suite.sh" >"$RESULTS/vm-output.log" 2>&1 || rc=$?
         grep -E '^(PASS|FAIL|SKIP): ' "$RESULTS/vm-output.log" | tr -d '\r' >>"$RESULTS/all" || true
         grep -E '^(FAIL|SKIP): ' "$RESULTS/vm-output.log" | tr -d '\r' || true
