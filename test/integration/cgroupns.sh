@@ -84,11 +84,10 @@ echo "== systemd-analyze security"
 printf '[Service]\nExecStart=/bin/true\nProtectControlGroups=yes\n' >/run/systemd/system/ctr-cg-sec-yes.service
 printf '[Service]\nExecStart=/bin/true\nPrivateCgroupNamespace=yes\n' >/run/systemd/system/ctr-cg-sec-private.service
 printf '[Service]\nExecStart=/bin/true\nProtectControlGroups=strict\n' >/run/systemd/system/ctr-cg-sec-strict.service
-score() { systemd-analyze security --offline=yes "/run/systemd/system/$1" 2>/dev/null | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p'; }
-s_yes=$(score ctr-cg-sec-yes.service); s_priv=$(score ctr-cg-sec-private.service); s_strict=$(score ctr-cg-sec-strict.service)
+s_yes=$(exposure_score ctr-cg-sec-yes.service); s_priv=$(exposure_score ctr-cg-sec-private.service); s_strict=$(exposure_score ctr-cg-sec-strict.service)
 echo "exposure: ProtectControlGroups=yes $s_yes, PrivateCgroupNamespace=yes $s_priv, strict $s_strict"
 printf '[Service]\nExecStart=/bin/true\n' >/run/systemd/system/ctr-cg-sec-none.service
-s_none=$(score ctr-cg-sec-none.service)
+s_none=$(exposure_score ctr-cg-sec-none.service)
 echo "exposure without either: $s_none"
 for f in ctr-cg-sec-private.service ctr-cg-sec-strict.service; do
         check "$f: the ProtectControlGroups= check passes" sh -c \

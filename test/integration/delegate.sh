@@ -111,8 +111,7 @@ mkdir -p /run/systemd/system
 echo "== systemd-analyze security: delegation does not score worse"
 printf '[Service]\nExecStart=/bin/true\nPrivateUsers=self\nPrivateNetwork=yes\nPrivateMounts=yes\n' >/run/systemd/system/ctr-du-sec-plain.service
 printf '[Service]\nExecStart=/bin/true\nPrivateUsers=self\nPrivateNetwork=yes\nPrivateMounts=yes\nDelegateNamespaces=yes\n' >/run/systemd/system/ctr-du-sec-deleg.service
-score() { systemd-analyze security --offline=yes "/run/systemd/system/$1" 2>/dev/null | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p'; }
-a=$(score ctr-du-sec-plain.service); b=$(score ctr-du-sec-deleg.service)
+a=$(exposure_score ctr-du-sec-plain.service); b=$(exposure_score ctr-du-sec-deleg.service)
 echo "exposure: without delegation $a, with $b"
 check "with delegation <= without" awk "BEGIN { exit !($b <= $a) }"
 rm -f /run/systemd/system/ctr-du-*.service

@@ -38,6 +38,8 @@ verify_reports() {
                 check "unit file: reported: $r" grep -q -- "$r" <<<"$out"
         done
 }
+# exposure_score NAME: systemd-analyze security's overall exposure of /run/systemd/system/NAME
+exposure_score() { systemd-analyze security --offline=yes "/run/systemd/system/$1" 2>/dev/null | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p'; }
 cleanup_units=()
 cleanup() {
         for u in "${cleanup_units[@]}"; do
