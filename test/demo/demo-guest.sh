@@ -57,7 +57,7 @@ say "Boot it as a unit: one systemd-run line (docs/system-containers.md explains
 run systemd-run --unit=debian -p Type=exec -p RootDirectory=$root \
         -p PrivatePIDs=yes -p PrivateUsers=full -p ProtectHostname=private:debian \
         -p ProtectControlGroups=private -p Delegate=yes -p DelegateSubgroup=init.scope \
-        -p DelegateNamespaces=yes -p PrivateNetwork=yes -p PrivateIPC=yes -p PrivateDevices=yes \
+        -p DelegateNamespaces=yes -p PrivateNetwork=yes -p PrivateIPC=yes -p PrivateDevices=yes -p PrivateConsole=yes \
         -p Environment=container=debian -p KillMode=mixed -p KillSignal=SIGRTMIN+3 \
         /usr/lib/systemd/systemd
 pid=$(systemctl show -P MainPID debian.service)
