@@ -52,7 +52,7 @@ for spec in "PrivateCgroupNamespace=yes:yes:private:yes" "ProtectControlGroups=p
         if [ "$setting" = ProtectControlGroups=strict ]; then
                 systemctl daemon-reload
                 eq "$setting: survives daemon-reload" "$(prop $u ProtectControlGroupsEx)" strict
-                check "the dump says PrivateCgroupNamespace: yes" sh -c "systemd-analyze dump $u | grep -q 'PrivateCgroupNamespace: yes'"
+                check "the dump says ProtectControlGroups: strict" sh -c "systemd-analyze dump $u | grep -q 'ProtectControlGroups: strict'"
         fi
         systemctl stop $u
 done

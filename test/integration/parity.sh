@@ -7,7 +7,7 @@ run() { systemd-run --wait --pipe --quiet "$@"; }
 mkdir -p /run/systemd/system
 
 echo "== PrivatePIDs=: the environment names the payload as it sees itself (1)"
-eq "SYSTEMD_EXEC_PID is the payload's own PID" "$(run -p PrivatePIDs=yes sh -c 'echo $SYSTEMD_EXEC_PID $$')" "1 1"
+eq "SYSTEMD_EXEC_PID is the payload's own PID" "$(run -p PrivatePIDs=yes sh -c 'echo $$SYSTEMD_EXEC_PID $$$$')" "1 1"
 
 cat >/run/systemd/system/ctr-par-sock.socket <<'EOU'
 [Socket]
@@ -16,7 +16,7 @@ EOU
 cat >/run/systemd/system/ctr-par-sock.service <<'EOU'
 [Service]
 PrivatePIDs=yes
-ExecStart=/bin/sh -c 'echo "$LISTEN_PID $$ $LISTEN_FDS $(test -S /proc/self/fd/3 && echo socket)" >/run/ctr-par-sock.out; exec sleep infinity'
+ExecStart=/bin/sh -c 'echo "$$LISTEN_PID $$$$ $$LISTEN_FDS $$(test -S /proc/self/fd/3 && echo socket)" >/run/ctr-par-sock.out; exec sleep infinity'
 EOU
 cleanup_units+=(ctr-par-sock.socket ctr-par-sock.service)
 systemctl daemon-reload
@@ -28,7 +28,7 @@ eq "inside: LISTEN_PID is the payload's PID, LISTEN_FDS=1, fd 3 is the socket" "
 check "host: the main PID is a host PID, not 1" test "$(prop ctr-par-sock.service MainPID)" -gt 1
 systemctl stop ctr-par-sock.service ctr-par-sock.socket
 
-eq "WATCHDOG_PID is the payload's PID" "$(run -p PrivatePIDs=yes -p WatchdogSec=30 sh -c 'echo $WATCHDOG_PID $$')" "1 1"
+eq "WATCHDOG_PID is the payload's PID" "$(run -p PrivatePIDs=yes -p WatchdogSec=30 sh -c 'echo $$WATCHDOG_PID $$$$')" "1 1"
 u=ctr-par-wd-ping.service; cleanup_units+=("$u")
 systemd-run --quiet --unit=$u -p PrivatePIDs=yes -p WatchdogSec=2 -p NotifyAccess=all \
         sh -c 'while :; do systemd-notify WATCHDOG=1; sleep 0.5; done'

@@ -17,7 +17,7 @@ eq "user manager: only our processes" \
         "$(urun --wait --pipe -p PrivateUsers=yes -p PrivatePIDs=yes sh -c 'ls -1 /proc | grep -c "^[0-9][0-9]*$"')" 3
 
 eq "user manager: PrivatePIDs= without PrivateUsers= implies a user namespace, as upstream" \
-        "$(urun --wait --pipe -p PrivatePIDs=yes sh -c 'readlink /proc/self; cat /proc/self/uid_map' | awk '{print $1}' | tr '\n' ' ')" "1 0 "
+        "$(urun --wait --pipe -p PrivatePIDs=yes sh -c 'echo $$$$; cat /proc/self/uid_map' | awk '{print $NF}' | tr '\n' ' ')" "1 1 "
 eq "user manager: PrivateNetwork= alone gets its namespace (only lo)" \
         "$(urun --wait --pipe -p PrivateNetwork=yes sh -c 'ls /sys/class/net' | tr '\n' ' ')" "lo "
 
