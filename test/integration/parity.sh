@@ -64,7 +64,7 @@ systemctl stop ctr-par-pp.socket
 echo "== a stop right after the start reaches the payload"
 for i in 1 2 3 4 5; do
         u=ctr-par-early$i.service; cleanup_units+=("$u")
-        systemd-run --quiet --no-block --unit=$u -p PrivatePIDs=yes -p KillMode=process -p TimeoutStopSec=20 \
+        systemd-run --quiet --no-block --unit=$u -p PrivatePIDs=yes -p KillMode=process -p TimeoutStopSec=5 \
                 sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
         systemctl stop $u
         cg=/sys/fs/cgroup/system.slice/$u
@@ -126,6 +126,7 @@ refused ProtectHostname=private: "empty"
 refused ProtectHostnameEx=private: "empty"
 cat >/run/systemd/system/ctr-par-hn@.service <<'EOU'
 [Service]
+Type=oneshot
 ProtectHostname=private:%i
 ExecStart=/bin/sh -c 'hostname >/run/ctr-par-hn.out'
 EOU

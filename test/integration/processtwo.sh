@@ -4,10 +4,12 @@
 . "$(dirname "$0")/lib.sh"
 
 run() { systemd-run --wait --pipe --quiet "$@"; }
-zombies() { # zombies UNIT: zombie processes in the unit's cgroup, seen from the host
-        local cg=/sys/fs/cgroup/system.slice/$1 p n=0
-        for p in $(cat $cg/cgroup.procs 2>/dev/null); do
-                [ "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" = Z ] && n=$((n + 1))
+zombies() { # zombies UNIT: zombie children of the unit's main process, seen from the host (zombies are
+        # no longer listed in cgroup.procs, so look for them by parent)
+        local mp p n=0
+        mp=$(systemctl show -P MainPID "$1")
+        for p in /proc/[0-9]*; do
+                awk -v mp="$mp" '$4 == mp && $3 == "Z" {found = 1} END {exit !found}' $p/stat 2>/dev/null && n=$((n + 1))
         done
         echo $n
 }

@@ -59,17 +59,18 @@ check "$T: network: creating a veth works with DelegateNamespaces=net" \
         systemd-run -p PrivateUsersEx=self -p PrivateNetwork=yes -p DelegateNamespaces=net --wait --pipe -- ip link add veth1 type veth peer name veth2
 
 echo "== cgroup (earlier version)"
-# Only where the kernel has per-cgroup PSI files and PSI is on: Debian's kernel is built with
-# CONFIG_PSI_DEFAULT_DISABLED, so without psi=1 on its command line /proc/pressure/ cannot be read and
-# every write to cgroup.pressure fails (EIO), delegated or not.
-if [ -e "/sys/fs/cgroup/system.slice/cgroup.pressure" ] && cat /proc/pressure/cpu >/dev/null 2>&1; then
+# Only where the kernel has per-cgroup PSI files.
+if [ -e "/sys/fs/cgroup/system.slice/cgroup.pressure" ]; then
         check "$T: cgroup (earlier version): writing cgroup.pressure fails without DelegateNamespaces=" \
                 fails systemd-run -p PrivateUsersEx=self -p ProtectControlGroupsEx=private --wait --pipe -- sh -c 'echo 0 >/sys/fs/cgroup/cgroup.pressure'
-        check "$T: cgroup (earlier version): writing cgroup.pressure works with DelegateNamespaces=cgroup" \
-                systemd-run -p PrivateUsersEx=self -p ProtectControlGroupsEx=private -p DelegateNamespaces=cgroup --wait --pipe -- sh -c 'echo 0 >/sys/fs/cgroup/cgroup.pressure'
+        # Upstream dropped this check from later versions of the file. With nsdelegate (which our VM's
+        # /sys/fs/cgroup has, as every systemd host's), the kernel refuses writes to the files of a cgroup
+        # namespace's root from inside, except cgroup.procs and cgroup.subtree_control, whoever owns the
+        # namespace: the write fails with and without delegation.
+        skip_check "$T: cgroup (earlier version): writing cgroup.pressure works with DelegateNamespaces=cgroup: upstream dropped it; under nsdelegate the namespace root's cgroup.pressure is not writable from inside, delegated or not"
 else
-        skip_check "$T: cgroup (earlier version): writing cgroup.pressure fails without DelegateNamespaces=: PSI is off in this kernel (Debian boots without psi=1)"
-        skip_check "$T: cgroup (earlier version): writing cgroup.pressure works with DelegateNamespaces=cgroup: PSI is off in this kernel (Debian boots without psi=1)"
+        skip_check "$T: cgroup (earlier version): writing cgroup.pressure fails without DelegateNamespaces=: this kernel has no cgroup.pressure"
+        skip_check "$T: cgroup (earlier version): writing cgroup.pressure works with DelegateNamespaces=cgroup: this kernel has no cgroup.pressure"
 fi
 
 echo "== pid"
