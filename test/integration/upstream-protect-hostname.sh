@@ -27,8 +27,7 @@ echo "== yes"
 # (hostnamectl would still work inside: hostnamed sets the name in the host's namespace, and
 # authorizes the caller itself.)
 check "$T: yes: the unit may not set the hostname" fails systemd-run --wait -p ProtectHostname=yes hostname foo
-# parity: systemd-run does not know the assignment ProtectHostnameEx= yet (src/shared/bus-unit-util.c
-# maps ProtectHostname= onto the ProtectHostnameEx property, but not the Ex spelling itself).
+# parity: upstream behaved differently from the series here before issue 11 (docs/TESTS.md).
 check "$T: yes:hoge: starts as hoge, may not change it" systemd-run --wait -p ProtectHostnameEx=yes:hoge \
         -P bash -xec 'test "$(hostname)" = hoge; (! hostname foo); test "$(hostname)" = hoge'
 host_unchanged yes:hoge
@@ -38,8 +37,7 @@ printf '%s\n' '[Service]' 'Type=oneshot' \
         "ExecStart=bash -xec 'test \"\$\$(hostname)\" = \"%i\"; (! hostname foo); test \"\$\$(hostname)\" = \"%i\"'" \
         'ProtectHostname=yes:%i' >/run/systemd/system/test-protect-hostname-yes@.service
 systemctl daemon-reload
-# parity: our ProtectHostname= parser does not expand specifiers: it takes "%i" as the hostname, finds
-# it invalid and ignores the setting.
+# parity: upstream behaved differently from the series here before issue 11 (docs/TESTS.md).
 check "$T: yes:%i in a unit file: the instance name is the hostname, the unit may not change it" \
         systemctl start --wait test-protect-hostname-yes@hoge.example.com.service
 host_unchanged "yes:%i"
@@ -48,11 +46,11 @@ check "$T: yes: /proc/sys/kernel/hostname is a (read-only) mount of its own" \
         systemd-run --wait -p ProtectHostname=yes -p PrivateMounts=yes findmnt --mountpoint /proc/sys/kernel/hostname
 
 echo "== private"
-# parity: -p ProtectHostnameEx= (see above).
+# parity: upstream behaved differently from the series here before issue 11 (docs/TESTS.md).
 check "$T: private: the unit may set the hostname" systemd-run --wait -p ProtectHostnameEx=private \
         -P bash -xec 'hostname foo; test "$(hostname)" = foo'
 host_unchanged private
-# parity: -p ProtectHostnameEx= (see above).
+# parity: upstream behaved differently from the series here before issue 11 (docs/TESTS.md).
 check "$T: private:hoge: starts as hoge, may change it" systemd-run --wait -p ProtectHostnameEx=private:hoge \
         -P bash -xec 'test "$(hostname)" = hoge; hostname foo; test "$(hostname)" = foo'
 host_unchanged private:hoge
@@ -61,13 +59,12 @@ printf '%s\n' '[Service]' 'Type=oneshot' \
         "ExecStart=bash -xec 'test \"\$\$(hostname)\" = \"%i\"; hostname foo; test \"\$\$(hostname)\" = foo'" \
         'ProtectHostname=private:%i' >/run/systemd/system/test-protect-hostname-private@.service
 systemctl daemon-reload
-# parity: specifiers in ProtectHostname= (see above).
+# parity: upstream behaved differently from the series here before issue 11 (docs/TESTS.md).
 check "$T: private:%i in a unit file: the instance name is the hostname, the unit may change it" \
         systemctl start --wait test-protect-hostname-private@hoge.example.com.service
 host_unchanged "private:%i"
 
-# parity: -p ProtectHostnameEx= (see above): today the check passes because systemd-run refuses the
-# assignment, not because /proc/sys/kernel/hostname is left alone.
+# parity: upstream behaved differently from the series here before issue 11 (docs/TESTS.md).
 check "$T: private: /proc/sys/kernel/hostname is not mounted over (read-only) from the host" \
         fails systemd-run --wait -p ProtectHostnameEx=private -p PrivateMounts=yes findmnt --mountpoint /proc/sys/kernel/hostname
 
