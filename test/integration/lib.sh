@@ -1,6 +1,13 @@
 # Helpers for the integration tests (run inside the test VM as root). Sourced.
 set -eu
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# With CTR_KEEP_GOING=1 a failed check does not end the script: every check runs, and the script fails
+# at the end if any did (to see all that fail, say on an older series).
+failures=0
+fail() {
+        echo "FAIL: $*" >&2
+        [ -n "${CTR_KEEP_GOING:-}" ] || exit 1
+        failures=$((failures + 1))
+}
 check() { # check DESCRIPTION COMMAND...: run the command, fail with the description if it fails
         local what=$1; shift
         if "$@"; then echo "ok: $what"; else fail "$what"; fi
@@ -53,6 +60,10 @@ cleanup() {
         done
         # Units that systemd-run --wait left failed on purpose.
         systemctl reset-failed 'run-u*.service' 2>/dev/null || true
+        if [ "$failures" -gt 0 ]; then
+                echo "$failures checks failed"
+                exit 1
+        fi
 }
 trap cleanup EXIT
 
