@@ -44,6 +44,18 @@ t=$(stop_time $u)
 echo "stop took ${t}s"
 check "systemctl stop reaches a payload without handlers at once (${t}s)" test "$t" -lt 3
 eq "... and the unit ends with Result=success" "$(prop $u Result)" success
+eq "inside: SYSTEMD_EXEC_PID and WATCHDOG_PID name the payload (PID 2), not the stub" \
+        "$(run -p PrivatePIDs=yes -p ProcessTwo=yes -p WatchdogSec=30 sh -c 'echo $$SYSTEMD_EXEC_PID $$WATCHDOG_PID $$$$')" "2 2 2"
+for i in 1 2 3; do
+        u=ctr-p2-early$i.service; cleanup_units+=("$u")
+        s=$(date +%s%N)
+        systemd-run --quiet --no-block --unit=$u -p PrivatePIDs=yes -p ProcessTwo=yes -p TimeoutStopSec=20 sleep 1000
+        systemctl stop $u
+        t=$(( ($(date +%s%N) - s) / 1000000000 ))
+        check "round $i: a stop right after the start reaches a payload without handlers (${t}s, no timeout)" test "$t" -lt 10
+        check "round $i: ... and it did not time out" test "$(prop $u Result)" != timeout
+        systemctl reset-failed $u 2>/dev/null || true
+done
 u=ctr-p2-exit.service; cleanup_units+=("$u")
 systemd-run --quiet --wait --unit=$u -p PrivatePIDs=yes -p ProcessTwo=yes sh -c 'exit 42' || true
 eq "the payload's exit status is the unit's" "$(prop $u ExecMainStatus)" 42
