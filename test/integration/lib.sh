@@ -93,3 +93,15 @@ container_recipe() {
 }
 # report_value KEY: a value from the inner check unit's report
 report_value() { sed -n "s/^$1=//p" $CTR_ROOT/var/lib/ctr-check/report; }
+# For the ports of upstream's tests: upstream's minimal_0.raw test image (an OS tree whose os-release has
+# MARKER=1) is a writable overlay of our Debian 12 tree with that marker added; the tree is not changed.
+overlay_root() { # overlay_root DIR
+        container_tree
+        modprobe -q overlay || true
+        mkdir -p "$1" "$1.rw"
+        mount -t tmpfs tmpfs "$1.rw"
+        mkdir "$1.rw/upper" "$1.rw/work"
+        mount -t overlay overlay -o "lowerdir=$CTR_ROOT,upperdir=$1.rw/upper,workdir=$1.rw/work" "$1"
+        echo MARKER=1 >>"$1/etc/os-release"
+        mkdir -p "$1/usr/include" # InaccessiblePaths=/usr/include needs it to exist
+}

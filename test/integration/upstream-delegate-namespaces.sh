@@ -32,19 +32,6 @@ at_exit() {
 }
 trap at_exit EXIT
 
-# Upstream's multiple_features case unpacks its minimal_0.raw test image (an OS tree whose os-release
-# has MARKER=1). Ours is a writable overlay of our Debian 12 tree (lib.sh's container_tree) with that
-# marker added, so the tree itself is not changed.
-overlay_root() { # overlay_root DIR
-        container_tree
-        modprobe -q overlay || true
-        mkdir -p "$1" "$1.rw"
-        mount -t tmpfs tmpfs "$1.rw"
-        mkdir "$1.rw/upper" "$1.rw/work"
-        mount -t overlay overlay -o "lowerdir=$CTR_ROOT,upperdir=$1.rw/upper,workdir=$1.rw/work" "$1"
-        echo MARKER=1 >>"$1/etc/os-release"
-        mkdir -p "$1/usr/include" # InaccessiblePaths=/usr/include needs it to exist
-}
 
 echo "== mount"
 check "$T: mount: bind mount fails without DelegateNamespaces=" \
