@@ -11,6 +11,10 @@ host_name=$(hostname)
 host_links=$(ip -o link | awk -F': ' '{print $2}' | sort | tr '\n' ' ')
 host_ns=$(for n in pid cgroup user uts ipc net mnt; do readlink /proc/1/ns/$n; done)
 
+# The owners of the whole tree on disk: the recipe's ID-mapped root must leave them as they are.
+owners() { find $CTR_ROOT -xdev -printf '%p\t%U:%G\n' | LC_ALL=C sort -t $'\t' -k1,1; }
+owners >/tmp/ctr-boot.owners-before
+
 systemd-run --wait --unit=$u "${recipe[@]}" /usr/lib/systemd/systemd >/tmp/ctr-boot.out 2>&1 &
 run_pid=$!
 check "the container finished booting (inner report written)" wait_for 240 test -s $CTR_ROOT/var/lib/ctr-check/report
@@ -27,6 +31,11 @@ eq "inside: it knows it is a container" "$(report_value container)" container-ot
 eq "inside: network links" "$(report_value links)" "lo "
 
 # From the host.
+base=$(prop $u UIDShift)
+eq "host: the container runs in a UID range of its own (PrivateUsers=managed)" "$(awk '{print $1, $3}' /proc/$(prop $u MainPID)/uid_map)" "0 65536"
+check "host: that range ($base) is not the host's root" test "$base" -ge $((0x00080000))
+eq "host: the inner systemd runs as the range's root" "$(stat -c %u /proc/$(prop $u MainPID))" "$base"
+eq "host: the report root inside wrote is owned by 0 on disk" "$(stat -c %u:%g $CTR_ROOT/var/lib/ctr-check/report)" 0:0
 pid=$(prop $u MainPID)
 check "host: the unit has a main PID" test "$pid" -gt 1
 eq "host: the main process is PID 1 of its own PID namespace" "$(awk '/^NSpid:/ {print $NF}' /proc/$pid/status)" 1
@@ -51,6 +60,13 @@ rc=0; wait $run_pid || rc=$?
 cat /tmp/ctr-boot.out
 eq "systemd-run --wait returns the container's exit status" "$rc" 42
 check "the inner system exited as a container does" grep -q 'Console: Exiting container' <<<"$(journalctl -u $u --no-pager -o cat)"
+
+# Owners on disk: every path that was there before and still is has the same owner (a listing compared).
+owners >/tmp/ctr-boot.owners-after
+changed=$(LC_ALL=C join -t $'\t' /tmp/ctr-boot.owners-before /tmp/ctr-boot.owners-after | awk -F '\t' '$2 != $3')
+echo "$changed" | head -n 20
+eq "host: no owner in the tree changed on disk ($(wc -l </tmp/ctr-boot.owners-before) paths before)" "$(grep -c . <<<"$changed" || true)" 0
+eq "host: nothing in the tree is owned by the container's host range" "$(find $CTR_ROOT -xdev \( -uid +65535 -o -gid +65535 \) | wc -l)" 0
 
 # The host is untouched.
 eq "host: hostname unchanged" "$(hostname)" "$host_name"

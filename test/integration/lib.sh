@@ -83,13 +83,21 @@ container_tree() {
         ln -sf ../ctr-check.service $CTR_ROOT/etc/systemd/system/multi-user.target.wants/ctr-check.service
         rm -rf $CTR_ROOT/var/lib/ctr-check
 }
-# The recipe of docs/system-containers.md, as systemd-run properties: container_recipe HOSTNAME
+# The recipe of docs/system-containers.md, as systemd-run properties: container_recipe HOSTNAME [USERS]
+# USERS is the PrivateUsers= value: managed (the recipe) or full (the variant for trusted payloads,
+# see container_recipe_full).
 container_recipe() {
         recipe=(-p Type=exec -p RootDirectory=$CTR_ROOT
-                -p PrivatePIDs=yes -p PrivateUsers=full -p "ProtectHostname=private:$1"
+                -p PrivatePIDs=yes -p "PrivateUsers=${2:-managed}" -p "ProtectHostname=private:$1"
                 -p ProtectControlGroups=private -p Delegate=yes -p DelegateSubgroup=init.scope
                 -p DelegateNamespaces=yes -p PrivateNetwork=yes -p PrivateIPC=yes -p PrivateDevices=yes -p PrivateConsole=yes
                 -p "Environment=container=$1" -p KillMode=mixed -p KillSignal=SIGRTMIN+3)
+}
+# The PrivateUsers=full variant with the hardening systemd.exec(5) recommends for it.
+container_recipe_full() {
+        container_recipe "$1" full
+        recipe+=(-p ProtectKernelTunables=yes -p ProtectKernelLogs=yes -p ProtectKernelModules=yes
+                 -p ProtectClock=yes)
 }
 # report_value KEY: a value from the inner check unit's report
 report_value() { sed -n "s/^$1=//p" $CTR_ROOT/var/lib/ctr-check/report; }
