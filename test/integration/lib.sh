@@ -99,6 +99,20 @@ container_recipe_full() {
         recipe+=(-p ProtectKernelTunables=yes -p ProtectKernelLogs=yes -p ProtectKernelModules=yes
                  -p ProtectClock=yes)
 }
+# A lingering user's manager, up and down. Stopping user@UID.service behind logind's back leaves logind's
+# record of the user "started" for UserStopDelaySec= (10 s), and an enable-linger in that window starts
+# nothing: so the user is terminated through logind, and the start asks for the unit itself too.
+user_manager_up() { # user_manager_up USER
+        local uid; uid=$(id -u "$1")
+        loginctl enable-linger "$1"
+        systemctl start "user@$uid.service"
+        wait_for 60 systemctl is-active -q "user@$uid.service"
+}
+user_manager_down() { # user_manager_down USER
+        loginctl disable-linger "$1" 2>/dev/null || true
+        loginctl terminate-user "$1" 2>/dev/null || true
+        systemctl stop "user@$(id -u "$1").service" 2>/dev/null || true
+}
 # report_value KEY: a value from the inner check unit's report
 report_value() { sed -n "s/^$1=//p" $CTR_ROOT/var/lib/ctr-check/report; }
 # For the ports of upstream's tests: upstream's minimal_0.raw test image (an OS tree whose os-release has

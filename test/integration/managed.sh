@@ -30,7 +30,7 @@ eq "inside: uid_map maps 0..65535" "$u0 $ucount" "0 65536"
 check "inside: the uid_map base $ubase is in the container range" in_range "$ubase"
 eq "inside: gid_map is the same range" "$g0 $gbase $gcount" "0 $ubase 65536"
 eq "inside: the payload is root" "$(systemd-run --wait --pipe -p PrivateUsers=managed id -u)" 0
-eq "inside: a User= is a user of the range" "$(systemd-run --wait --pipe -p PrivateUsers=managed -p User=1000 id -u)" 1000
+eq "inside: User=daemon is UID 1 of the range" "$(systemd-run --wait --pipe -p PrivateUsers=managed -p User=daemon id -u)" 1
 
 echo "== two units at once, from the host"
 systemd-run -q --unit=mgd-a -p PrivateUsers=managed sleep infinity

@@ -5,9 +5,7 @@
 
 user=ctrtest
 id "$user" >/dev/null 2>&1 || useradd -m "$user"
-loginctl enable-linger "$user"
-uid=$(id -u "$user")
-wait_for 60 systemctl is-active -q "user@$uid.service" || fail "user manager did not start"
+user_manager_up "$user" || fail "user manager did not start"
 urun() { systemd-run --user -M "$user@" --quiet "$@"; }
 wait_for 30 sh -c "systemctl --user -M $user@ is-system-running | grep -qE 'running|degraded'"
 
@@ -21,5 +19,4 @@ eq "user manager: PrivatePIDs= without PrivateUsers= implies a user namespace, a
 eq "user manager: PrivateNetwork= alone gets its namespace (only lo)" \
         "$(urun --wait --pipe -p PrivateNetwork=yes sh -c 'ls /sys/class/net' | tr '\n' ' ')" "lo "
 
-loginctl disable-linger "$user"
-systemctl stop "user@$uid.service"
+user_manager_down "$user"

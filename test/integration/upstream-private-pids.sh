@@ -36,8 +36,7 @@ at_exit() {
         mountpoint -q $ROOT.rw && umount $ROOT.rw
         rm -rf $PROC_HELPER $SERVICES $ROOT $ROOT.rw
         systemctl kill --signal=KILL "$UNIT" 2>/dev/null
-        loginctl disable-linger testuser 2>/dev/null
-        systemctl stop "user@$(id -u testuser).service" 2>/dev/null
+        user_manager_down testuser
         cleanup
 }
 trap at_exit EXIT
@@ -118,8 +117,7 @@ if [ ! -f /usr/lib/systemd/user/dbus.socket ] && [ ! -f /etc/systemd/user/dbus.s
 elif [ "$(sysctl -ne kernel.apparmor_restrict_unprivileged_userns)" = 1 ]; then
         for c in "${UNPRIV[@]}"; do skip_check "$c: unprivileged user namespaces are restricted (AppArmor)"; done
 else
-        loginctl enable-linger testuser
-        wait_for 60 systemctl is-active -q "user@$(id -u testuser).service" || fail "testuser's manager did not start"
+        user_manager_up testuser || fail "testuser's manager did not start"
         # For an unprivileged user, a new /proc can only be mounted if some procfs instance is fully
         # visible (none of it over-mounted); this one is.
         mkdir -p $PROC_HELPER
