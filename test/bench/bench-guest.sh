@@ -42,7 +42,7 @@ done
 report "2. run /bin/true in the Debian tree" "systemd-run, full sandbox, RootDirectory=" "$t/unit" \
         "systemd-nspawn --pipe" "$t/nspawn" nspawn/unit
 
-echo "== 3. boot to multi-user.target: as a unit against systemd-nspawn --boot ($BOOTS boots each)"
+echo "== 3. boot to multi-user.target: as a unit against systemd-nspawn -U --boot, both ID-mapped ($BOOTS boots each)"
 # Both boot the same tree, which has the check unit: it reports once multi-user.target is up
 # and startup has finished, and ends the container when told to.
 boot_time() { # boot_time unit|nspawn
@@ -53,8 +53,9 @@ boot_time() { # boot_time unit|nspawn
                 container_recipe bench
                 systemd-run --wait --quiet --unit=ctr-bench "${recipe[@]}" /usr/lib/systemd/systemd >/dev/null 2>&1 &
         else
+                # -U with an ID-mapped tree: what the recipe's PrivateUsers=managed does.
                 systemd-nspawn --quiet --register=no --boot --console=passive --private-network \
-                        --hostname=bench -D $CTR_ROOT >/dev/null 2>&1 &
+                        -U --private-users-ownership=map --hostname=bench -D $CTR_ROOT >/dev/null 2>&1 &
         fi
         pid=$!
         wait_for 300 test -s $CTR_ROOT/var/lib/ctr-check/report || echo "bench: $1 did not boot" >&2
@@ -69,7 +70,7 @@ for _ in $(seq "$BOOTS"); do
         boot_time nspawn >>"$t/boot-nspawn"
 done
 report "3. boot to multi-user.target (startup finished)" "systemd-run, the container recipe" "$t/boot-unit" \
-        "systemd-nspawn --boot" "$t/boot-nspawn" nspawn-boot/unit-boot
+        "systemd-nspawn -U --boot (ID-mapped)" "$t/boot-nspawn" nspawn-boot/unit-boot
 
 echo "== 4. PID 1's memory before and after $STARTS container starts"
 rss() { awk '/^VmRSS:/ {print $2}' /proc/1/status; }

@@ -74,7 +74,8 @@ fi
 echo "host: terminals: ${host_pts:-none}, sysfs attribute /sys/$SYSFS (${orig[sysfs]}), disk $blk"
 eq "host: /sys/$SYSFS is root's and 0644" "$(stat -c %u:%a /sys/$SYSFS)" 0:644
 
-# The payload (sh, in the tree): one line per attempt, "ATTEMPT NAME: blocked|SUCCEEDED|absent".
+# The payload (sh, in the tree): no line of it may start with "[" (the transient unit file would read a
+# section header there). One line per attempt, "ATTEMPT NAME: blocked|SUCCEEDED|absent".
 payload_body=$(cat <<'EOF'
 attempt() { # attempt NAME COMMAND...: the command's exit status says whether the attack got through
         a=$1; shift
@@ -101,7 +102,7 @@ attempt sysrq force_write h /proc/sysrq-trigger /proc/sysrq-trigger
 sysfs_write() {
         write "$SYSFS_NEW" /sys/$SYSFS 2>/dev/null && return 0
         unshield /sys
-        [ -e /sys/$SYSFS ] || mount -t sysfs sysfs /sys || mount -t sysfs sysfs $W/sys
+        test -e /sys/$SYSFS || mount -t sysfs sysfs /sys || mount -t sysfs sysfs $W/sys
         for d in /sys $W/sys; do [ -e $d/$SYSFS ] && write "$SYSFS_NEW" $d/$SYSFS && return 0; done
         return 1
 }
@@ -115,7 +116,7 @@ mount -t devpts -o newinstance devpts $W/pts
 pts_write() { # the host's terminals by their numbers, in /dev/pts and in a new devpts instance
         w=1
         for n in $HOSTPTS; do for d in /dev/pts $W/pts; do
-                [ -e $d/$n ] && ! own $d/$n && echo "$PTY_TEXT" >$d/$n && w=0
+                test -e $d/$n && ! own $d/$n && echo "$PTY_TEXT" >$d/$n && w=0
         done; done
         return $w
 }
@@ -151,7 +152,7 @@ sp=$!
 cg_escape() { # move itself and a child to the root of a new cgroup2 mount, and to host paths if any show
         mount -t cgroup2 none $W/cg
         for f in $W/cg/cgroup.procs /sys/fs/cgroup/cgroup.procs /sys/fs/cgroup/system.slice/cgroup.procs; do
-                [ -e $f ] && { echo $sp >$f; echo $$ >$f; }
+                test -e $f && { echo $sp >$f; echo $$ >$f; }
         done
         cat /proc/$$/cgroup /proc/$sp/cgroup
         grep -q '/\.\.' /proc/$$/cgroup /proc/$sp/cgroup # above the root of its cgroup namespace

@@ -19,6 +19,13 @@ locked() {
 }
 main_pid() { prop "$1" MainPID; }
 running() { [ "$(main_pid "$1")" -gt 0 ]; }
+at_exit() {
+        set +e
+        pkill -f '^sleep 31336$'
+        mountpoint -q /run/mgd-tmpfs && umount /run/mgd-tmpfs
+        cleanup
+}
+trap at_exit EXIT
 cleanup_units+=(mgd-a.service mgd-b.service mgd-c.service mgd-left.service mgd-nspawn.service mgd-col.service mgd-tmpfs.service)
 
 echo "== the map, from inside"
@@ -71,8 +78,8 @@ systemctl stop mgd-a.service mgd-b.service mgd-c.service
 
 # A unit whose main process is gone while another of its processes is left holds its range.
 systemd-run -q --unit=mgd-left -p PrivateUsers=managed -p KillMode=none -p Type=exec sh -c 'sleep 31336 & exit 0'
-check "leftover: the unit is inactive with a process left" wait_for 20 eval '[ "$(prop mgd-left.service ActiveState)" != active ] && pgrep -f "sleep 31336" >/dev/null'
-left=$(stat -c %u "/proc/$(pgrep -f 'sleep 31336' | head -n1)")
+check "leftover: the unit is inactive with a process left" wait_for 20 eval '[ "$(prop mgd-left.service ActiveState)" != active ] && pgrep -f "^sleep 31336$" >/dev/null'
+left=$(stat -c %u "/proc/$(pgrep -f '^sleep 31336$' | head -n1)")
 check "leftover: its process runs in the range ($left)" in_range "$left"
 check "leftover: the range stays locked while that process lives" locked "$left"
 
@@ -82,7 +89,7 @@ nspawn() { # nspawn UNIT MACHINE: an ID-mapped nspawn -U container running a mar
         systemd-run -q --unit="$1" -p KillMode=mixed systemd-nspawn -q --register=no --keep-unit -U \
                 --private-users-ownership=map -M "$2" -D "$CTR_ROOT" /bin/sleep 31337
 }
-nspawn_base() { local p; p=$(pgrep -f 'sleep 31337' | head -n1) && [ -n "$p" ] && stat -c %u "/proc/$p"; }
+nspawn_base() { local p; p=$(pgrep -f '^/bin/sleep 31337$' | head -n1) && [ -n "$p" ] && stat -c %u "/proc/$p"; }
 # A unit named like the machine starts from the same candidate (the hash of "mgd-left"): nspawn must
 # skip the range the leftover process of mgd-left.service still holds.
 nspawn mgd-nspawn.service mgd-left
@@ -90,7 +97,7 @@ check "nspawn -U is running" wait_for 60 nspawn_base
 n=$(nspawn_base)
 check "nspawn -U picked a container range ($n)" in_range "$n"
 check "nspawn did not take the range a unit's leftover process holds" disjoint "$n" "$left"
-pkill -f 'sleep 31336'
+pkill -f '^sleep 31336$'
 check "leftover gone: its range is released" wait_for 20 eval "! locked $left"
 # And the other way round: nspawn runs as machine "mgd-col" first, then a unit of that name starts.
 systemctl stop mgd-nspawn.service
