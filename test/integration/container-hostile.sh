@@ -174,7 +174,10 @@ fi
 attempt clock date -s '2001-02-03 04:05:06'
 attempt kmsg dd if=/dev/kmsg bs=8192 count=1
 attempt dmesg dmesg
-attempt proc-kmsg dd if=/proc/kmsg of=/dev/null count=0 # opening it is the test; reading would steal lines
+# Opening it is the test (reading would steal lines); a character device there is the inaccessible node
+# ProtectKernelLogs= puts over it, not the kernel log.
+proc_kmsg() { test -f /proc/kmsg && dd if=/proc/kmsg of=/dev/null count=0; }
+attempt proc-kmsg proc_kmsg
 attempt umount umount /dev/shm
 echo DONE
 EOF

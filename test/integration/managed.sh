@@ -26,7 +26,7 @@ at_exit() {
         cleanup
 }
 trap at_exit EXIT
-cleanup_units+=(mgd-a.service mgd-b.service mgd-c.service mgd-left.service mgd-nspawn.service mgd-col.service mgd-tmpfs.service)
+cleanup_units+=(mgd-a.service mgd-b.service mgd-c.service mgd-left.service mgd-nspawn.service mgd-nspawn2.service mgd-col.service mgd-tmpfs.service)
 
 echo "== the map, from inside"
 map=$(systemd-run --wait --pipe -p PrivateUsers=managed cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups)
@@ -101,14 +101,15 @@ pkill -f '^sleep 31336$'
 check "leftover gone: its range is released" wait_for 20 eval "! locked $left"
 # And the other way round: nspawn runs as machine "mgd-col" first, then a unit of that name starts.
 systemctl stop mgd-nspawn.service
-nspawn mgd-nspawn.service mgd-col
+systemctl reset-failed mgd-nspawn.service 2>/dev/null || true
+nspawn mgd-nspawn2.service mgd-col
 wait_for 60 nspawn_base
 n=$(nspawn_base)
 systemd-run -q --unit=mgd-col -p PrivateUsers=managed sleep infinity
 wait_for 20 running mgd-col.service
 col=$(prop mgd-col.service UIDShift)
 check "a unit started while nspawn -U runs takes another range ($col, nspawn $n)" disjoint "$col" "$n"
-systemctl stop mgd-col.service mgd-nspawn.service
+systemctl stop mgd-col.service mgd-nspawn2.service
 # With nspawn gone, the unit of that name gets the hashed range that nspawn had.
 systemd-run -q --unit=mgd-col -p PrivateUsers=managed sleep infinity
 wait_for 20 running mgd-col.service
