@@ -130,11 +130,12 @@ eq "host: the tree's owners are unchanged" "$(stat -c '%u:%g %n' "$CTR_ROOT/etc/
 echo "== its own /dev/pts and /dev/shm"
 : >/dev/shm/mgd-host-file
 inside=$(systemd-run --wait --pipe -p PrivateUsers=managed -p PrivateDevices=yes \
-        sh -c 'ls /dev/pts | tr "\n" " "; echo; ls /dev/shm | wc -l; stat -c %u /dev/shm /dev/pts/ptmx | tr "\n" " "')
+        sh -c 'ls /dev/pts | tr "\n" " "; echo; ls /dev/shm | wc -l; stat -c %u /dev/shm; stat -c %a /dev/pts/ptmx')
 echo "$inside"
 eq "inside: /dev/pts is an instance of its own (only ptmx)" "$(sed -n 1p <<<"$inside")" "ptmx "
 eq "inside: /dev/shm is empty (the host's file is not there)" "$(sed -n 2p <<<"$inside")" 0
-eq "inside: both belong to root of the range" "$(sed -n 3p <<<"$inside")" "0 0 "
+eq "inside: /dev/shm belongs to root of the range" "$(sed -n 3p <<<"$inside")" 0
+eq "inside: its ptmx may be opened by anyone (0666)" "$(sed -n 4p <<<"$inside")" 666
 rm -f /dev/shm/mgd-host-file
 
 echo "== ID-mapped bind mounts (BindPaths=…:idmap|rootidmap)"
