@@ -37,6 +37,10 @@ sleep 1
 pid=$(systemctl show -P MainPID demo-pidns.service)
 run systemctl show -p MainPID -p PrivatePIDs demo-pidns.service
 run grep NSpid /proc/"$pid"/status
+say "Root inside is a UID range of its own on the host (PrivateUsers=managed); the tree on disk keeps its owners:"
+run systemctl show -p UIDShift debian.service
+run cat /proc/"$pid"/uid_map
+run stat -c '%U:%G %n' $root/etc/passwd
 run systemctl status --no-pager --lines=0 demo-pidns.service
 run systemctl stop demo-pidns.service
 run systemctl show -p Result demo-pidns.service
@@ -55,7 +59,7 @@ say "A stock Debian 12 tree (debootstrap bookworm, nothing added) in $root:"
 run cat $root/etc/debian_version
 say "Boot it as a unit: one systemd-run line (docs/system-containers.md explains each property)."
 run systemd-run --unit=debian -p Type=exec -p RootDirectory=$root \
-        -p PrivatePIDs=yes -p PrivateUsers=full -p ProtectHostname=private:debian \
+        -p PrivatePIDs=yes -p PrivateUsers=managed -p ProtectHostname=private:debian \
         -p ProtectControlGroups=private -p Delegate=yes -p DelegateSubgroup=init.scope \
         -p DelegateNamespaces=yes -p PrivateNetwork=yes -p PrivateIPC=yes -p PrivateDevices=yes -p PrivateConsole=yes \
         -p Environment=container=debian -p KillMode=mixed -p KillSignal=SIGRTMIN+3 \
@@ -78,6 +82,10 @@ run nsenter -t "$pid" -a ip -br link
 say "Outside: the same processes, with host PIDs (its PID 1 and that one's children):"
 run ps -o pid,ppid,user,cmd -p "$pid" --ppid "$pid"
 run grep NSpid /proc/"$pid"/status
+say "Root inside is a UID range of its own on the host (PrivateUsers=managed); the tree on disk keeps its owners:"
+run systemctl show -p UIDShift debian.service
+run cat /proc/"$pid"/uid_map
+run stat -c '%U:%G %n' $root/etc/passwd
 run systemctl status --no-pager --lines=0 debian.service
 say "The host keeps its hostname and links:"
 run hostname
