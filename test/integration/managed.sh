@@ -145,6 +145,7 @@ rm -rf "$B"; mkdir -p "$B/tree" "$B/owned" "$B/plain"
 touch "$B/tree/by100" "$B/owned/by-root"
 chown 100:100 "$B/tree/by100"
 chown 1234:1234 "$B/owned"
+chmod 1777 "$B/plain" # a plain bind: root inside is nobody there, unless the directory lets anyone write
 out=$(systemd-run --wait --pipe -p PrivateUsers=managed \
         -p BindPaths="$B/tree:/mnt/tree:idmap $B/owned:/mnt/owned:norbind,rootidmap $B/plain:/mnt/plain" \
         sh -c 'stat -c %u /mnt/tree /mnt/tree/by100 /mnt/owned /mnt/owned/by-root | tr "\n" " "; echo
