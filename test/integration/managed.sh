@@ -168,7 +168,7 @@ printf '[Service]\nPrivateUsers=managed\nBindPaths=%s:/mnt/tree:norbind,idmap\nB
 systemctl daemon-reload
 eq "unit file: BindPaths= keeps the options" "$(systemctl show -P BindPaths mgd-file.service)" "$B/tree:/mnt/tree:norbind,idmap"
 eq "unit file: BindReadOnlyPaths= keeps the options" "$(systemctl show -P BindReadOnlyPaths mgd-file.service)" "-$B/owned:/mnt/o:rbind,rootidmap"
-check "unit file: the dump shows them" eval "systemd-analyze dump mgd-file.service | grep -q 'BindPaths: $B/tree:/mnt/tree:norbind,idmap'"
+check "unit file: the dump shows them" eval "systemd-analyze dump | grep -qF 'BindPaths: $B/tree:/mnt/tree:norbind,idmap'"
 check "unit file: it runs" systemctl start mgd-file.service
 rm /run/systemd/system/mgd-file.service
 systemctl daemon-reload
