@@ -162,13 +162,13 @@ eq "host: no file of the ID-mapped sources is owned by a transient UID" \
         "$(find "$B/tree" "$B/owned" \( -uid +65535 -a ! -uid 1234 \) | wc -l)" 0
 systemd-run -q --unit=mgd-show -p PrivateUsers=managed -p BindPaths="$B/owned:/mnt/owned:rootidmap" sleep infinity
 eq "systemd-run -p: systemctl show has the options" "$(systemctl show -P BindPaths mgd-show.service)" "$B/owned:/mnt/owned:rbind,rootidmap"
+check "the dump shows them" eval "systemd-analyze dump | grep -qF 'BindPaths: $B/owned:/mnt/owned:rbind,rootidmap'"
 systemctl stop mgd-show.service
 mkdir -p /run/systemd/system
 printf '[Service]\nPrivateUsers=managed\nBindPaths=%s:/mnt/tree:norbind,idmap\nBindReadOnlyPaths=-%s:/mnt/o:rootidmap\nExecStart=/bin/true\n' "$B/tree" "$B/owned" >/run/systemd/system/mgd-file.service
 systemctl daemon-reload
 eq "unit file: BindPaths= keeps the options" "$(systemctl show -P BindPaths mgd-file.service)" "$B/tree:/mnt/tree:norbind,idmap"
 eq "unit file: BindReadOnlyPaths= keeps the options" "$(systemctl show -P BindReadOnlyPaths mgd-file.service)" "-$B/owned:/mnt/o:rbind,rootidmap"
-check "unit file: the dump shows them" eval "systemd-analyze dump | grep -qF 'BindPaths: $B/tree:/mnt/tree:norbind,idmap'"
 check "unit file: it runs" systemctl start mgd-file.service
 rm /run/systemd/system/mgd-file.service
 systemctl daemon-reload
