@@ -179,6 +179,10 @@ attempt dmesg dmesg
 proc_kmsg() { unshield /proc/kmsg; ! mountpoint -q /proc/kmsg && dd if=/proc/kmsg of=/dev/null count=0; }
 attempt proc-kmsg proc_kmsg
 attempt umount umount /dev/shm
+# Last, as it takes the tree away: unmount the root it was given, then enter its own mount namespace
+# anew, whose root is then whatever lies below that mount.
+root_escape() { umount -l / && nsenter --mount=/proc/self/ns/mnt cat $O; }
+if has nsenter; then attempt outside-rootescape root_escape; else absent outside-rootescape; fi
 echo DONE
 EOF
 )
@@ -191,7 +195,7 @@ dollars() { local d='$'; printf '%s' "${1//"$d"/"$d$d"}"; } # $ is literal for t
 # Attempts that must fail inside; and those on the container's own namespaces (owned by its user
 # namespace with DelegateNamespaces=yes), which may work inside: for these only the host's view counts.
 blocked_attempts="sysctl-kernel sysctl-vm sysctl-fs sysrq sysfs pts-see pts-write shm-read shm-plant shm-fill
-        mknod-tmp mknod-dev mknod-tmpfs outside-proc1root outside-dotdot outside-newproc outside-disk cgroup-escape
+        mknod-tmp mknod-dev mknod-tmpfs outside-proc1root outside-dotdot outside-newproc outside-disk outside-rootescape cgroup-escape
         clock kmsg dmesg proc-kmsg"
 own_ns_attempts="hostname link-add link-down mount-tmpfs umount"
 own_ns() { case " $own_ns_attempts " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -238,7 +242,7 @@ attack() { # attack UNIT: the payload in UNIT with "${recipe[@]}"; fills inside[
         obs shm-plant test ! -e "$SHM"-planted
         obs shm-fill test ! -e "$SHM"-fill -a "$(shm_used)" -lt $(( shm0 + 32768 ))
         for s in mknod-tmp mknod-dev mknod-tmpfs; do obs $s test -z "$(nodes)"; done
-        for s in proc1root dotdot newproc disk; do obs outside-$s lacks "$outside_text" "$out"; done
+        for s in proc1root dotdot newproc disk rootescape; do obs outside-$s lacks "$outside_text" "$out"; done
         obs hostname test "$(hostname)" = "$host_name"
         for s in link-add link-down; do obs $s test "$(links)" = "$host_links"; done
         for s in mount-tmpfs umount; do obs $s test "$(mounts)" = "$host_mounts"; done
