@@ -180,9 +180,14 @@ proc_kmsg() { unshield /proc/kmsg; ! mountpoint -q /proc/kmsg && dd if=/proc/kms
 attempt proc-kmsg proc_kmsg
 attempt umount umount /dev/shm
 # Last, as it takes the tree away: unmount the root it was given, then enter its own mount namespace
-# anew, whose root is then whatever lies below that mount.
-root_escape() { umount -l / && nsenter --mount=/proc/self/ns/mnt cat $O; }
-if has nsenter; then attempt outside-rootescape root_escape; else absent outside-rootescape; fi
+# anew (setns(), 308 on x86-64, with perl from the tree), whose root is then whatever lies below.
+root_escape() {
+        perl -e 'open(my $n, "<", "/proc/self/ns/mnt") or die "ns: $!";
+                 system("umount", "-l", "/") == 0 or die "umount";
+                 syscall(308, fileno($n), 0x20000) == 0 or die "setns: $!";
+                 open(my $o, "<", shift) or die "open: $!"; print <$o>;' "$O"
+}
+if has perl; then attempt outside-rootescape root_escape; else absent outside-rootescape; fi
 echo DONE
 EOF
 )
@@ -198,10 +203,17 @@ blocked_attempts="sysctl-kernel sysctl-vm sysctl-fs sysrq sysfs pts-see pts-writ
         mknod-tmp mknod-dev mknod-tmpfs outside-proc1root outside-dotdot outside-newproc outside-disk outside-rootescape cgroup-escape
         clock kmsg dmesg proc-kmsg"
 own_ns_attempts="hostname link-add link-down mount-tmpfs umount"
+# Attempts known to get through today, each with where it is tracked: reported as "skip:" and in the
+# table as REACHED, never as passed. outside-rootescape: the root directory of a delegated mount
+# namespace is an unlocked mount over the host's tree (docs/system-containers.md, "Known hole").
+known_holes="outside-rootescape"
+known_hole() { case " $known_holes " in *" $1 "*) return 0 ;; esac; return 1; }
 own_ns() { case " $own_ns_attempts " in *" $1 "*) return 0 ;; esac; return 1; }
 
 declare -A inside hostobs
 obs() { local n=$1; shift; if "$@"; then hostobs[$n]=unchanged; else hostobs[$n]=CHANGED; fi; }
+# attempt_out NAME: what the payload printed while trying NAME (since the attempt before it)
+attempt_out() { awk -v a="ATTEMPT $1:" 'index($0, a) == 1 { printf "%s", buf; exit } /^ATTEMPT / { buf = ""; next } { buf = buf $0 "\n" }' "$OUT"; }
 in_unit() { # in_unit UNIT: the payload's main process and its marked sleep are in the unit's cgroup
         local p cg n=0
         for p in "$(prop "$1" MainPID)" $(grep -lxz '1001[.]5' /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
@@ -242,7 +254,7 @@ attack() { # attack UNIT: the payload in UNIT with "${recipe[@]}"; fills inside[
         obs shm-plant test ! -e "$SHM"-planted
         obs shm-fill test ! -e "$SHM"-fill -a "$(shm_used)" -lt $(( shm0 + 32768 ))
         for s in mknod-tmp mknod-dev mknod-tmpfs; do obs $s test -z "$(nodes)"; done
-        for s in proc1root dotdot newproc disk rootescape; do obs outside-$s lacks "$outside_text" "$out"; done
+        for s in proc1root dotdot newproc disk rootescape; do obs outside-$s lacks "$outside_text" "$(attempt_out outside-$s)"; done
         obs hostname test "$(hostname)" = "$host_name"
         for s in link-add link-down; do obs $s test "$(links)" = "$host_links"; done
         for s in mount-tmpfs umount; do obs $s test "$(mounts)" = "$host_mounts"; done
@@ -273,6 +285,11 @@ declare -A recipe_result
 for a in $blocked_attempts $own_ns_attempts; do
         why=$(skip_reason "$a")
         if [ -n "$why" ]; then skip_check "$why"; recipe_result[$a]=skipped; continue; fi
+        if known_hole "$a"; then
+                recipe_result[$a]=$(if [ "${inside[$a]:-}" = blocked ] && [ "${hostobs[$a]:-}" = unchanged ]; then echo blocked; else echo REACHED; fi)
+                skip_check "$a: a known hole (docs/system-containers.md), today: ${recipe_result[$a]}"
+                continue
+        fi
         if own_ns "$a"; then
                 echo "info: $a, in its own namespace: ${inside[$a]:-missing}"
         else
