@@ -177,6 +177,11 @@ check "idmap without PrivateUsers=managed fails the unit" \
         eval "! systemd-run -q --wait --unit=mgd-noidmap -p BindPaths=$B/tree:/mnt/tree:idmap true"
 check "and says why" eval "journalctl -b -u mgd-noidmap.service -o cat | grep -q 'needs PrivateUsers=managed'"
 systemctl reset-failed mgd-noidmap.service 2>/dev/null || true
+ln -s tree "$B/link"
+check "a source path with a symlink fails the unit" \
+        eval "! systemd-run -q --wait --unit=mgd-symlink -p PrivateUsers=managed -p BindPaths=$B/link/by100:/mnt/x:idmap true"
+check "and the log says why" eval "journalctl -b -u mgd-symlink.service -o cat | grep -q '$B/link/by100 cannot be ID-mapped (idmap): its path contains a symlink'"
+systemctl reset-failed mgd-symlink.service 2>/dev/null || true
 mkdir -p /run/mgd-tmpfs
 mount -t tmpfs tmpfs /run/mgd-tmpfs
 check "an unmappable source (tmpfs) fails the unit" \
