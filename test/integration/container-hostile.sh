@@ -187,7 +187,29 @@ root_escape() {
                  syscall(308, fileno($n), 0x20000) == 0 or die "setns: $!";
                  open(my $o, "<", shift) or die "open: $!"; print <$o>;' "$O"
 }
-if has perl; then attempt outside-rootescape root_escape; else absent outside-rootescape; fi
+# The classic chroot escape: chroot into a subdirectory with the working directory left outside it, climb
+# with "..", and make that the root.
+chroot_escape() {
+        mkdir -p $W/jail
+        perl -e 'chdir("/") or die; chroot(shift) or die "chroot: $!"; chdir("..") for 1..64;
+                 chroot(".") or die "chroot: $!"; open(my $o, "<", shift) or die "open: $!"; print <$o>;' $W/jail "$O"
+}
+# What lies below its own /proc: unmount it and go through whatever processes the one below shows.
+proc_below() {
+        umount -l /proc || return 1
+        echo "INFO below /proc: $(ls /proc | tr '\n' ' ' | cut -c1-200)"
+        r=1
+        for p in /proc/[0-9]*; do cat $p/root$O 2>/dev/null && r=0; done
+        ! test -e /proc/sysrq-trigger || { echo "INFO below /proc: the host's sysrq-trigger"; r=0; }
+        return $r
+}
+if has perl; then
+        attempt outside-chroot chroot_escape
+        attempt outside-procbelow proc_below
+        attempt outside-rootescape root_escape
+else
+        absent outside-chroot; absent outside-procbelow; absent outside-rootescape
+fi
 echo DONE
 EOF
 )
@@ -200,14 +222,9 @@ dollars() { local d='$'; printf '%s' "${1//"$d"/"$d$d"}"; } # $ is literal for t
 # Attempts that must fail inside; and those on the container's own namespaces (owned by its user
 # namespace with DelegateNamespaces=yes), which may work inside: for these only the host's view counts.
 blocked_attempts="sysctl-kernel sysctl-vm sysctl-fs sysrq sysfs pts-see pts-write shm-read shm-plant shm-fill
-        mknod-tmp mknod-dev mknod-tmpfs outside-proc1root outside-dotdot outside-newproc outside-disk outside-rootescape cgroup-escape
+        mknod-tmp mknod-dev mknod-tmpfs outside-proc1root outside-dotdot outside-newproc outside-disk outside-chroot outside-procbelow outside-rootescape cgroup-escape
         clock kmsg dmesg proc-kmsg"
 own_ns_attempts="hostname link-add link-down mount-tmpfs umount"
-# Attempts known to get through today, each with where it is tracked: reported as "skip:" and in the
-# table as REACHED, never as passed. outside-rootescape: the root directory of a delegated mount
-# namespace is an unlocked mount over the host's tree (docs/system-containers.md, "Known hole").
-known_holes="outside-rootescape"
-known_hole() { case " $known_holes " in *" $1 "*) return 0 ;; esac; return 1; }
 own_ns() { case " $own_ns_attempts " in *" $1 "*) return 0 ;; esac; return 1; }
 
 declare -A inside hostobs
@@ -254,7 +271,7 @@ attack() { # attack UNIT: the payload in UNIT with "${recipe[@]}"; fills inside[
         obs shm-plant test ! -e "$SHM"-planted
         obs shm-fill test ! -e "$SHM"-fill -a "$(shm_used)" -lt $(( shm0 + 32768 ))
         for s in mknod-tmp mknod-dev mknod-tmpfs; do obs $s test -z "$(nodes)"; done
-        for s in proc1root dotdot newproc disk rootescape; do obs outside-$s lacks "$outside_text" "$(attempt_out outside-$s)"; done
+        for s in proc1root dotdot newproc disk chroot procbelow rootescape; do obs outside-$s lacks "$outside_text" "$(attempt_out outside-$s)"; done
         obs hostname test "$(hostname)" = "$host_name"
         for s in link-add link-down; do obs $s test "$(links)" = "$host_links"; done
         for s in mount-tmpfs umount; do obs $s test "$(mounts)" = "$host_mounts"; done
@@ -285,11 +302,6 @@ declare -A recipe_result
 for a in $blocked_attempts $own_ns_attempts; do
         why=$(skip_reason "$a")
         if [ -n "$why" ]; then skip_check "$why"; recipe_result[$a]=skipped; continue; fi
-        if known_hole "$a"; then
-                recipe_result[$a]=$(if [ "${inside[$a]:-}" = blocked ] && [ "${hostobs[$a]:-}" = unchanged ]; then echo blocked; else echo REACHED; fi)
-                skip_check "$a: a known hole (docs/system-containers.md), today: ${recipe_result[$a]}"
-                continue
-        fi
         if own_ns "$a"; then
                 echo "info: $a, in its own namespace: ${inside[$a]:-missing}"
         else
