@@ -1,0 +1,88 @@
+#!/bin/bash
+# RegisterMachine=, MachineName= and the template systemd-container@.service: a container booted by the
+# service manager is a machine of systemd-machined, and machinectl, systemctl -M and journalctl -M reach
+# it, with no systemd-nspawn anywhere. Checked from the host and, through those tools, from inside.
+. "$(dirname "$0")/lib.sh"
+
+container_tree
+u=systemd-container@debian.service; cleanup_units+=("$u")
+machines() { machinectl list --no-legend --no-pager 2>/dev/null | awk '{print $1, $2}'; }
+listed() { grep -qx "$1 container" <<<"$(machines)"; }
+unlisted() { ! grep -q "^$1 " <<<"$(machines)"; }
+booted() { test -s $CTR_ROOT/var/lib/ctr-check/report; }
+inner_running() { [ "$(systemctl -M debian is-system-running 2>/dev/null)" = running ]; }
+
+eq "the template's settings: RegisterMachine" "$(prop $u RegisterMachine)" yes
+eq "the template's settings: MachineName" "$(prop $u MachineName)" debian
+
+systemctl start $u
+check "the container finished booting (inner report written)" wait_for 240 booted
+eq "inside: system state" "$(report_value state)" running
+check "no systemd-nspawn process anywhere" test -z "$(pgrep -x systemd-nspawn)"
+check "machinectl list shows it as a container" wait_for 30 listed debian
+leader=$(machinectl show debian -P Leader)
+eq "its leader is the unit's main process (PID 1 of the container)" "$leader" "$(prop $u MainPID)"
+eq "its unit is the service" "$(machinectl show debian -P Unit)" "$u"
+eq "its root directory" "$(machinectl show debian -P RootDirectory)" "$CTR_ROOT"
+eq "its class" "$(machinectl show debian -P Class)" container
+check "systemctl -M debian is-system-running: running" wait_for 60 inner_running
+out=$(machinectl shell debian /usr/bin/id -u 2>&1 | tr -d '\r'); echo "$out"
+eq "machinectl shell debian /usr/bin/id -u" "$(tail -n1 <<<"$out")" 0
+out=$(systemd-run -M debian --wait --pipe --quiet /bin/cat /proc/sys/kernel/hostname 2>&1); echo "$out"
+eq "systemd-run -M debian runs in it" "$out" debian
+j=$(journalctl -M debian -b --no-pager -o cat 2>&1 | tail -n 400)
+check "journalctl -M debian shows its boot (multi-user.target)" grep -q 'Reached target.*Multi-User' <<<"$j"
+st=$(machinectl status debian --no-pager 2>&1); echo "$st"
+check "machinectl status shows its process tree (init.scope, journald)" grep -q 'systemd-journald' <<<"$st"
+
+# The registration outlives the manager's re-execution and machined's restart.
+systemctl daemon-reexec
+check "after daemon-reexec: still listed" listed debian
+eq "after daemon-reexec: the same leader" "$(machinectl show debian -P Leader)" "$leader"
+systemctl restart systemd-machined
+check "after restarting systemd-machined: still listed" wait_for 10 listed debian
+check "after restarting systemd-machined: reachable (systemctl -M)" wait_for 30 inner_running
+
+# machinectl reboot: the unit starts it again, with a new leader, registered again.
+rm -f $CTR_ROOT/var/lib/ctr-check/report
+machinectl reboot debian
+check "machinectl reboot: it boots again" wait_for 240 booted
+newleader() { l=$(machinectl show debian -P Leader 2>/dev/null) && [ -n "$l" ] && [ "$l" != "$leader" ] && [ "$l" = "$(prop $u MainPID)" ]; }
+check "machinectl reboot: registered again, with the new leader" wait_for 30 newleader
+check "machinectl reboot: the unit is active" systemctl is-active -q $u
+
+# machinectl poweroff: the unit ends cleanly and the machine is gone.
+machinectl poweroff debian
+check "machinectl poweroff: the unit ends" wait_for 120 unit_dead $u
+eq "machinectl poweroff: Result" "$(prop $u Result)" success
+check "machinectl poweroff: gone from machinectl list" wait_for 10 unlisted debian
+eq "machinectl poweroff: no process left in its cgroup" "$(systemd-cgls --no-pager -u $u 2>/dev/null | grep -c '[0-9]')" 0
+
+# The same for a transient container, and a name of its own.
+container_recipe tr1
+t=ctr-machine-tr.service; cleanup_units+=("$t")
+rm -f $CTR_ROOT/var/lib/ctr-check/report
+systemd-run --unit=$t "${recipe[@]}" -p RegisterMachine=yes -p MachineName=tr1 /usr/lib/systemd/systemd
+check "transient: it boots" wait_for 240 booted
+check "transient: listed as tr1" wait_for 30 listed tr1
+eq "transient: its unit" "$(machinectl show tr1 -P Unit)" "$t"
+eq "transient: systemctl show MachineName" "$(prop $t MachineName)" tr1
+check "transient: the dump shows it" eval "systemd-analyze dump | grep -qF 'MachineName: tr1'"
+systemctl stop $t
+check "transient: gone from the list after it stops" wait_for 10 unlisted tr1
+
+# Without machined the unit runs the same; PID 1 does not wait for it.
+systemctl mask --runtime systemd-machined.service
+systemctl stop systemd-machined.service
+rm -f $CTR_ROOT/var/lib/ctr-check/report
+systemd-run --unit=$t "${recipe[@]}" -p RegisterMachine=yes -p MachineName=tr1 /usr/lib/systemd/systemd
+check "without machined: it boots all the same" wait_for 240 booted
+check "without machined: the unit is active" systemctl is-active -q $t
+systemctl stop $t
+systemctl unmask --runtime systemd-machined.service
+
+# Bad values are refused, naming the setting.
+refused MachineName=-bad "MachineName"
+refused MachineName=a/b "MachineName"
+verify_reports mn.service "MachineName=/bad" "Invalid machine name"
+echo "machine: all checks passed"
