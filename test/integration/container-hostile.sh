@@ -42,7 +42,7 @@ restore() { # put back what a payload changed on the host (called with errexit o
         ip link del ctr-hostile0 2>/dev/null
         [ "$(links)" = "$host_links" ] || ip link set lo up
         findmnt -rn -S ctr-hostile-tmpfs -o TARGET | while read -r m; do umount -l "$m"; done
-        rm -f "$SHM"-planted "$SHM"-fill /dev/mqueue/ctr-hostile-mq
+        rm -f "$SHM"-planted "$SHM"-fill /dev/mqueue/ctr-hostile-mq /dev/mqueue/ctr-hostile-hostq
         nodes | xargs -r rm -f
 }
 pty_pid=
@@ -179,8 +179,13 @@ attempt dmesg dmesg
 proc_kmsg() { unshield /proc/kmsg; ! mountpoint -q /proc/kmsg && dd if=/proc/kmsg of=/dev/null count=0; }
 attempt proc-kmsg proc_kmsg
 attempt umount umount /dev/shm
-# The host's message queues: unmount its own /dev/mqueue and create a queue in whatever lies below.
-mq_host() { umount -l /dev/mqueue; touch /dev/mqueue/ctr-hostile-mq && [ "$(stat -f -c %T /dev/mqueue)" = mqueue ]; }
+# The host's message queues: unmount its own /dev/mqueue, look for the queue the host made and create one
+# in whatever lies below (a read-only /dev does not count as blocked if the host's queue shows).
+mq_host() {
+        umount -l /dev/mqueue; echo "INFO below /dev/mqueue: $(stat -f -c %T /dev/mqueue) $(ls /dev/mqueue | tr '\n' ' ')"
+        test -e /dev/mqueue/ctr-hostile-hostq && return 0
+        touch /dev/mqueue/ctr-hostile-mq && [ "$(stat -f -c %T /dev/mqueue)" = mqueue ]
+}
 attempt mqueue-host mq_host
 # Last, as it takes the tree away: unmount the root it was given, then enter its own mount namespace
 # anew (setns(), 308 on x86-64, with perl from the tree), whose root is then whatever lies below.
@@ -253,6 +258,7 @@ attack() { # attack UNIT: the payload in UNIT with "${recipe[@]}"; fills inside[
         inside=() hostobs=()
         sysrq0=$(sysrq_count) shm0=$(shm_used) w0=$(date +%s) u0=$(cut -d. -f1 /proc/uptime)
         rm -f "$GO" "$OUT" # not to see the PAUSE of the run before
+        touch /dev/mqueue/ctr-hostile-hostq # a queue of the host's, for mqueue-host to look for
         timeout 120 systemd-run --wait --pipe --quiet --unit="$u" "${recipe[@]}" \
                 /bin/sh -c "$(dollars "$payload")" >"$OUT" 2>&1 </dev/null &
         pid=$!
@@ -275,7 +281,7 @@ attack() { # attack UNIT: the payload in UNIT with "${recipe[@]}"; fills inside[
         obs shm-fill test ! -e "$SHM"-fill -a "$(shm_used)" -lt $(( shm0 + 32768 ))
         for s in mknod-tmp mknod-dev mknod-tmpfs; do obs $s test -z "$(nodes)"; done
         for s in proc1root dotdot newproc disk chroot procbelow rootescape; do obs outside-$s lacks "$outside_text" "$(attempt_out outside-$s)"; done
-        obs mqueue-host test ! -e /dev/mqueue/ctr-hostile-mq
+        obs mqueue-host test ! -e /dev/mqueue/ctr-hostile-mq -a -z "$(attempt_out mqueue-host | grep ctr-hostile-hostq)"
         obs hostname test "$(hostname)" = "$host_name"
         for s in link-add link-down; do obs $s test "$(links)" = "$host_links"; done
         for s in mount-tmpfs umount; do obs $s test "$(mounts)" = "$host_mounts"; done
