@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-all}
-COMPONENTS='core|shared|basic|libsystemd|man|analyze|test|units|systemctl|run|nspawn|udev|docs|build|debian|fuzz|mkosi'
+COMPONENTS='core|shared|basic|libsystemd|man|analyze|test|units|systemctl|run|nspawn|udev|docs|build|debian|fuzz|mkosi|machine|network'
 fail=0
 problem() { printf 'series-status: %s\n' "$*" >&2; fail=1; }
 
