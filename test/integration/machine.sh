@@ -16,9 +16,16 @@ eq "the template's settings: RegisterMachine" "$(prop $u RegisterMachine)" yes
 eq "the template's settings: MachineName" "$(prop $u MachineName)" debian
 
 eq "the template is Type=notify" "$(prop $u Type)" notify
-systemctl start $u
+# machinectl --runner=container: enable links the template into machines.target, start starts it.
+machinectl --runner=container enable debian
+check "machinectl --runner=container enable: wanted by machines.target" test -L /etc/systemd/system/machines.target.wants/$u
+machinectl --runner=container disable debian
+check "machinectl --runner=container disable: no longer" test ! -e /etc/systemd/system/machines.target.wants/$u
+out=$(machinectl --runner=bogus start debian 2>&1) && fail "machinectl accepted --runner=bogus"
+check "machinectl --runner=bogus is refused, naming the option" grep -q -- "--runner=" <<<"$out"
+machinectl --runner=container start debian
 # Type=notify: the start returns once the inner systemd reported that it finished starting up.
-eq "when systemctl start returns, multi-user.target is active inside" "$(systemctl -M debian is-active multi-user.target 2>&1)" active
+eq "when machinectl start returns, multi-user.target is active inside" "$(systemctl -M debian is-active multi-user.target 2>&1)" active
 st=$(systemctl status --no-pager --lines=0 $u); echo "$st"
 check "systemctl status shows the status text the inner systemd sent" grep -q 'Status: "' <<<"$st"
 check "the container finished booting (inner report written)" wait_for 240 booted
