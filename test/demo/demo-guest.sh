@@ -37,10 +37,6 @@ sleep 1
 pid=$(systemctl show -P MainPID demo-pidns.service)
 run systemctl show -p MainPID -p PrivatePIDs demo-pidns.service
 run grep NSpid /proc/"$pid"/status
-say "Root inside is a UID range of its own on the host (PrivateUsers=managed); the tree on disk keeps its owners:"
-run systemctl show -p UIDShift debian.service
-run cat /proc/"$pid"/uid_map
-run stat -c '%U:%G %n' $root/etc/passwd
 run systemctl status --no-pager --lines=0 demo-pidns.service
 run systemctl stop demo-pidns.service
 run systemctl show -p Result demo-pidns.service
@@ -94,4 +90,18 @@ say "Stop it: SIGRTMIN+3 to its systemd, which shuts the system down in order."
 run systemctl stop debian.service
 run journalctl -u debian.service --no-pager -o cat -n 8
 run systemctl show -p Result -p ActiveState debian.service
+
+say "The same tree as a machine: the template systemd-container@.service, started through machinectl."
+run machinectl --runner=container start debian
+run machinectl list
+run machinectl status debian --no-pager -n 5
+say "A shell inside, through systemd-machined (and no systemd-nspawn anywhere):"
+run machinectl -q shell debian /usr/bin/id
+run sh -c 'pgrep -x systemd-nspawn || echo "no systemd-nspawn process"'
+run systemctl -M debian is-system-running
+say "Power it off like an nspawn container:"
+run machinectl poweroff debian
+for _ in $(seq 300); do systemctl is-active -q systemd-container@debian.service || break; sleep 0.2; done
+run systemctl show -p Result -p ActiveState systemd-container@debian.service
+run machinectl list
 exit 0
