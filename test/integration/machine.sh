@@ -104,4 +104,8 @@ systemctl unmask --runtime systemd-machined.service
 refused MachineName=-bad "MachineName"
 refused MachineName=a/b "MachineName"
 verify_reports mn.service "MachineName=/bad" "Invalid machine name"
+# Entering a machine without a root directory of its own would mean entering the host.
+verify_reports rm.service "RegisterMachine=yes" "RegisterMachine=yes needs RootDirectory= or RootImage="
+out=$(systemd-run --wait -p RegisterMachine=yes true 2>&1) && fail "systemd-run started RegisterMachine=yes without a root directory"
+echo "$out"
 echo "machine: all checks passed"
