@@ -59,10 +59,10 @@ rm -f /tmp/ctr-con-flood.lines
 
 u=ctr-con-reexec.service; cleanup_units+=("$u")
 systemd-run --quiet --unit=$u "${con[@]}" sh -c 'echo before >/dev/console; while ! [ -e /run/ctr-con-go ]; do sleep 0.2; done; echo after >/dev/console'
-wait_for 20 sh -c "journalctl -u $u -o cat | grep -q 'Console: before'"
+wait_for 20 sh -c "journalctl -u $u -o cat | grep -q 'Console: before'" || fail "timed out (20s): sh -c journalctl -u u -o cat | grep -q 'Console: before'"
 systemctl daemon-reexec
 touch /run/ctr-con-go
-wait_for 20 unit_dead $u
+wait_for 20 unit_dead $u || fail "timed out (20s): unit_dead u"
 rm -f /run/ctr-con-go
 journalctl --sync
 eq "the console survives daemon-reexec" "$(console_lines $u | tr '\n' ' ')" "before after "

@@ -106,7 +106,7 @@ user_manager_up() { # user_manager_up USER
         local uid; uid=$(id -u "$1")
         loginctl enable-linger "$1"
         systemctl start "user@$uid.service"
-        wait_for 60 systemctl is-active -q "user@$uid.service"
+        wait_for 60 systemctl is-active -q "user@$uid.service" || fail "timed out (60s): systemctl is-active -q user@uid.service"
 }
 user_manager_down() { # user_manager_down USER
         loginctl disable-linger "$1" 2>/dev/null || true

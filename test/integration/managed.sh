@@ -43,7 +43,7 @@ echo "== two units at once, from the host"
 systemd-run -q --unit=mgd-a -p PrivateUsers=managed sleep infinity
 systemd-run -q --unit=mgd-b -p PrivateUsers=managed sleep infinity
 check "both run" wait_for 20 running mgd-a.service
-wait_for 20 running mgd-b.service
+wait_for 20 running mgd-b.service || fail "timed out (20s): running mgd-b.service"
 a=$(prop mgd-a.service UIDShift) b=$(prop mgd-b.service UIDShift)
 check "host: UIDShift of mgd-a ($a) is in the container range" in_range "$a"
 check "host: UIDShift of mgd-b ($b) is in the container range" in_range "$b"
@@ -58,7 +58,7 @@ systemctl daemon-reexec
 eq "after daemon-reexec: mgd-a keeps its range" "$(prop mgd-a.service UIDShift)" "$a"
 check "after daemon-reexec: still locked" locked "$a"
 systemd-run -q --unit=mgd-c -p PrivateUsers=managed sleep infinity
-wait_for 20 running mgd-c.service
+wait_for 20 running mgd-c.service || fail "timed out (20s): running mgd-c.service"
 c=$(prop mgd-c.service UIDShift)
 check "after daemon-reexec: a new unit gets a range disjoint from mgd-a's" disjoint "$c" "$a"
 check "after daemon-reexec: and from mgd-b's" disjoint "$c" "$b"
@@ -72,7 +72,7 @@ check "stopped: mgd-a's lock is released" wait_for 10 eval "! locked $a"
 eq "stopped: UIDShift reads not set" "$(prop mgd-a.service UIDShift)" "[not set]"
 # The first candidate is the hash of the name, so the same unit started again gets the same range back.
 systemd-run -q --unit=mgd-a -p PrivateUsers=managed sleep infinity
-wait_for 20 running mgd-a.service
+wait_for 20 running mgd-a.service || fail "timed out (20s): running mgd-a.service"
 eq "restarted: mgd-a gets its range again" "$(prop mgd-a.service UIDShift)" "$a"
 systemctl stop mgd-a.service mgd-b.service mgd-c.service
 
@@ -103,16 +103,16 @@ check "leftover gone: its range is released" wait_for 20 eval "! locked $left"
 systemctl stop mgd-nspawn.service
 systemctl reset-failed mgd-nspawn.service 2>/dev/null || true
 nspawn mgd-nspawn2.service mgd-col
-wait_for 60 nspawn_base
+wait_for 60 nspawn_base || fail "timed out (60s): nspawn_base"
 n=$(nspawn_base)
 systemd-run -q --unit=mgd-col -p PrivateUsers=managed sleep infinity
-wait_for 20 running mgd-col.service
+wait_for 20 running mgd-col.service || fail "timed out (20s): running mgd-col.service"
 col=$(prop mgd-col.service UIDShift)
 check "a unit started while nspawn -U runs takes another range ($col, nspawn $n)" disjoint "$col" "$n"
 systemctl stop mgd-col.service mgd-nspawn2.service
 # With nspawn gone, the unit of that name gets the hashed range that nspawn had.
 systemd-run -q --unit=mgd-col -p PrivateUsers=managed sleep infinity
-wait_for 20 running mgd-col.service
+wait_for 20 running mgd-col.service || fail "timed out (20s): running mgd-col.service"
 eq "with nspawn gone, the unit gets the range nspawn had" "$(prop mgd-col.service UIDShift)" "$n"
 systemctl stop mgd-col.service
 

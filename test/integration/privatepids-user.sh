@@ -7,7 +7,7 @@ user=ctrtest
 id "$user" >/dev/null 2>&1 || useradd -m "$user"
 user_manager_up "$user" || fail "user manager did not start"
 urun() { systemd-run --user -M "$user@" --quiet "$@"; }
-wait_for 30 sh -c "systemctl --user -M $user@ is-system-running | grep -qE 'running|degraded'"
+wait_for 30 sh -c "systemctl --user -M $user@ is-system-running | grep -qE 'running|degraded'" || fail "timed out (30s): sh -c systemctl --user -M user@ is-system-running | grep -qE"
 
 eq "user manager: PID 1 inside with PrivateUsers=yes" \
         "$(urun --wait --pipe -p PrivateUsers=yes -p PrivatePIDs=yes readlink /proc/self)" 1

@@ -58,7 +58,7 @@ check "ExecStartPost= is not PID 1 ($(cat /run/ctr-pp-post))" test "$(cat /run/c
 echo "== the host tracks the payload"
 u=ctr-pp-main.service; cleanup_units+=("$u")
 systemd-run --quiet --unit=$u -p PrivatePIDs=yes sleep infinity
-wait_for 10 test "$(prop $u MainPID)" -gt 0
+wait_for 10 eval '[ "$(prop $u MainPID)" -gt 0 ]' || fail "no MainPID"
 pid=$(prop $u MainPID)
 eq "MainPID is the payload (comm)" "$(cat /proc/$pid/comm)" sleep
 eq "ExecMainPID equals MainPID" "$(prop $u ExecMainPID)" "$pid"
@@ -76,7 +76,7 @@ eq "MainPID survives daemon-reload" "$(prop $u MainPID)" "$pid"
 systemctl daemon-reexec
 eq "MainPID survives daemon-reexec" "$(prop $u MainPID)" "$pid"
 systemctl kill -s KILL $u
-wait_for 10 unit_dead $u
+wait_for 10 unit_dead $u || fail "timed out (10s): unit_dead u"
 eq "SIGKILL: Result" "$(prop $u Result)" signal
 eq "SIGKILL: ExecMainStatus" "$(prop $u ExecMainStatus)" 9
 check "no process left" test ! -e /proc/$pid
@@ -124,9 +124,9 @@ eq "watchdog: Result" "$(prop $u Result)" watchdog
 systemctl reset-failed $u
 u=ctr-pp-stop.service; cleanup_units+=("$u")
 systemd-run --quiet --unit=$u -p PrivatePIDs=yes -p TimeoutStopSec=30 bash -c 'trap "exit 0" TERM; sleep infinity & wait'
-wait_for 10 test "$(prop $u MainPID)" -gt 0
+wait_for 10 eval '[ "$(prop $u MainPID)" -gt 0 ]' || fail "no MainPID"
 cg=/sys/fs/cgroup/system.slice/$u
-wait_for 10 test "$(wc -l <$cg/cgroup.procs)" -eq 2
+wait_for 10 eval '[ "$(wc -l <$cg/cgroup.procs)" -eq 2 ]' || fail "the payload did not fork"
 start=$(date +%s)
 systemctl stop $u
 eq "systemctl stop with a TERM handler: Result" "$(prop $u Result)" success

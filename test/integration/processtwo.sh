@@ -64,14 +64,14 @@ u=ctr-p2-segv.service; cleanup_units+=("$u")
 systemd-run --quiet --unit=$u -p PrivatePIDs=yes -p ProcessTwo=yes sleep 1000
 sleep 1
 systemctl kill -s SIGSEGV $u
-wait_for 10 unit_dead $u
+wait_for 10 unit_dead $u || fail "timed out (10s): unit_dead u"
 eq "systemctl kill -s SIGSEGV reaches the payload: 128 + 11" "$(prop $u ExecMainStatus)" 139
 systemctl reset-failed $u 2>/dev/null || true
 u=ctr-p2-kill.service; cleanup_units+=("$u")
 systemd-run --quiet --unit=$u -p PrivatePIDs=yes -p ProcessTwo=yes sleep 1000
 sleep 1
 systemctl kill -s SIGKILL $u
-wait_for 10 unit_dead $u
+wait_for 10 unit_dead $u || fail "timed out (10s): unit_dead u"
 eq "SIGKILL ends it: Result=signal" "$(prop $u Result)" signal
 systemctl reset-failed $u 2>/dev/null || true
 
