@@ -91,7 +91,7 @@ container_recipe() {
                 -p PrivatePIDs=yes -p "PrivateUsers=${2:-managed}" -p "ProtectHostname=private:$1"
                 -p ProtectControlGroups=private -p Delegate=yes -p DelegateSubgroup=init.scope
                 -p DelegateNamespaces=yes -p PrivateNetwork=yes -p PrivateIPC=yes -p PrivateDevices=yes -p PrivateConsole=yes
-                -p "Environment=container=$1" -p KillMode=mixed -p KillSignal=SIGRTMIN+3)
+                -p RegisterMachine=yes -p "MachineName=$1" -p KillMode=mixed -p KillSignal=SIGRTMIN+3)
 }
 # The PrivateUsers=full variant with the hardening systemd.exec(5) recommends for it.
 container_recipe_full() {

@@ -51,6 +51,56 @@ eq "machinectl copy-to: owned by 0 on disk (root inside)" "$(stat -c %u:%g $CTR_
 rm -f /tmp/ctr-copy-dst $CTR_ROOT/root/ctr-copied
 check "machinectl copy-from" machinectl copy-from debian /etc/debian_version /tmp/ctr-copy-dst
 eq "machinectl copy-from: the file on the host" "$(cat /tmp/ctr-copy-dst)" "$(cat $CTR_ROOT/etc/debian_version)"
+# The container interface, supplied by the service manager (checked from the host and from inside).
+env1=$(tr '\0' '\n' </proc/$leader/environ)
+check "\$container names the container manager" grep -qx container=systemd <<<"$env1"
+uuid=$(sed -n 's/^container_uuid=//p' <<<"$env1")
+check "\$container_uuid is set, in the UUID format" grep -qE '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' <<<"$uuid"
+id=$(machinectl show debian -p Id --value)
+eq "\$container_uuid is the ID registered with machined" "${uuid//-/}" "$id"
+eq "inside: \$container_uuid as PID 1 sees it" "$(report_value container_uuid)" "$uuid"
+eq "inside: systemd-detect-virt --container" "$(report_value container)" container-other
+eq "inside: /run/host/container-manager" "$(report_value manager)" systemd
+eq "inside: a tree with a machine ID keeps its own" "$(report_value machine_id)" "$(cat $CTR_ROOT/etc/machine-id)"
+inside() { systemd-run -M debian --wait --pipe --quiet -p CollectMode=inactive-or-failed "$@" 2>&1; }
+eq "inside: /run/host/os-release is the host's" "$(inside /bin/cat /run/host/os-release)" "$(cat /etc/os-release)"
+out=$(inside /bin/sh -c 'echo x >>/run/host/os-release && echo written' || true); echo "$out"
+check "inside: /run/host/os-release is read-only" test "$out" != written
+check "the tree has no /run/host (it is on the container's own /run)" test ! -e $CTR_ROOT/run/host
+
+# machinectl bind, ID-mapped through the container's user namespace: the host's root files are root's inside.
+src=$CTR_ROOT/srv/ctr-bind-src; rm -rf $src; mkdir -p $src; echo from-host >$src/f; chown -R 0:0 $src
+check "machinectl bind --mkdir" machinectl bind --mkdir debian $src /mnt/ctr-bind
+eq "machinectl bind: the file inside" "$(inside /bin/cat /mnt/ctr-bind/f)" from-host
+eq "machinectl bind: owned by root inside (ID-mapped)" "$(inside /usr/bin/stat -c %u:%g /mnt/ctr-bind/f)" 0:0
+inside /bin/sh -c 'echo from-inside >/mnt/ctr-bind/g'
+eq "machinectl bind: what root inside writes is root's on the host" "$(stat -c %u:%g $src/g 2>&1)" 0:0
+check "machinectl bind --read-only --mkdir" machinectl bind --read-only --mkdir debian $src /mnt/ctr-bind-ro
+out=$(inside /bin/sh -c 'echo x >/mnt/ctr-bind-ro/h && echo written' || true); echo "$out"
+check "machinectl bind --read-only: not writable inside" test "$out" != written
+check "machinectl bind: nothing left on the host's side" test -z "$(findmnt -rn -o TARGET | grep ctr-bind)"
+out=$(machinectl bind debian /nonexistent /mnt/x 2>&1) && fail "machinectl bind of a missing source succeeded"
+echo "$out"
+
+# machinectl login: a getty inside, on a pseudo-terminal of the host.
+out=$(timeout 120 python3 - <<'PY' 2>&1
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("machinectl", ["machinectl", "login", "debian"])
+buf, end = b"", time.time() + 90
+while time.time() < end and b"login:" not in buf:
+    if select.select([fd], [], [], 1)[0]:
+        try:
+            buf += os.read(fd, 4096)
+        except OSError:
+            break
+os.kill(pid, 9)
+sys.stdout.write(buf.decode(errors="replace"))
+PY
+); echo "$out"
+check "machinectl login: connected, and the container's getty asks for a login" grep -q "debian login:" <<<"$out"
+
 st=$(machinectl status debian --no-pager 2>&1); echo "$st"
 check "machinectl status shows its process tree (init.scope, journald)" grep -q 'systemd-journald' <<<"$st"
 
@@ -87,8 +137,35 @@ check "transient: listed as tr1" wait_for 30 listed tr1
 eq "transient: its unit" "$(machinectl show tr1 -p Unit --value)" "$t"
 eq "transient: systemctl show MachineName" "$(prop $t MachineName)" tr1
 check "transient: the dump shows it" eval "systemd-analyze dump | grep -qF 'MachineName: tr1'"
-systemctl stop $t
+machinectl terminate tr1
+check "machinectl terminate: the unit ends" wait_for 120 unit_dead $t
+eq "machinectl terminate: Result (a clean shutdown inside)" "$(prop $t Result)" success
 check "transient: gone from the list after it stops" wait_for 10 unlisted tr1
+
+# A tree without a machine ID: the inner systemd takes $container_uuid, the same ID at each start.
+# (systemd.firstboot=no: first-boot prompts on the console are the tree's business, not this test's.)
+# (It would otherwise take the one D-Bus keeps in /var/lib/dbus/machine-id.)
+ids=($CTR_ROOT/etc/machine-id $CTR_ROOT/var/lib/dbus/machine-id)
+for f in "${ids[@]}"; do [ ! -e $f ] || mv $f $f.ctr-saved; done
+restore_machine_id() { for f in "${ids[@]}"; do [ ! -e $f.ctr-saved ] || mv -f $f.ctr-saved $f; done; }
+trap 'restore_machine_id; cleanup' EXIT
+rm -f $CTR_ROOT/var/lib/ctr-check/report
+systemd-run --unit=$t "${recipe[@]}" -p RegisterMachine=yes -p MachineName=tr1 /usr/lib/systemd/systemd systemd.firstboot=no
+check "without a machine ID: it boots" wait_for 240 booted
+check "without a machine ID: listed" wait_for 30 listed tr1
+id=$(machinectl show tr1 -p Id --value)
+eq "without a machine ID: inside, the machine ID is the registered one" "$(report_value machine_id)" "$id"
+# machinectl kill: SIGRTMIN+4 to the leader asks the inner systemd to power off.
+machinectl kill --kill-whom=leader --signal=SIGRTMIN+4 tr1
+check "machinectl kill -s SIGRTMIN+4: the unit ends" wait_for 120 unit_dead $t
+eq "machinectl kill -s SIGRTMIN+4: Result" "$(prop $t Result)" success
+restore_machine_id
+rm -f $CTR_ROOT/var/lib/ctr-check/report
+systemd-run --unit=$t "${recipe[@]}" -p RegisterMachine=yes -p MachineName=tr1 /usr/lib/systemd/systemd
+check "started again: listed" wait_for 30 listed tr1
+eq "started again: the same machine ID (derived, not random)" "$(machinectl show tr1 -p Id --value)" "$id"
+systemctl stop $t
+check "transient: gone after stop" wait_for 10 unlisted tr1
 
 # Without machined the unit runs the same; PID 1 does not wait for it.
 systemctl mask --runtime systemd-machined.service
