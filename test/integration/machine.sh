@@ -68,16 +68,24 @@ out=$(inside /bin/sh -c 'echo x >>/run/host/os-release && echo written' || true)
 check "inside: /run/host/os-release is read-only" test "$out" != written
 check "the tree has no /run/host (it is on the container's own /run)" test ! -e $CTR_ROOT/run/host
 
-# machinectl bind, ID-mapped through the container's user namespace: the host's root files are root's inside.
-src=$CTR_ROOT/srv/ctr-bind-src; rm -rf $src; mkdir -p $src; echo from-host >$src/f; chown -R 0:0 $src
+# machinectl bind: into a mount namespace that the container's user namespace owns; not ID-mapped.
+src=/var/lib/machines/ctr-bind-src; rm -rf $src; mkdir -p $src; echo from-host >$src/f; chmod 0644 $src/f
+chmod 0777 $src
 check "machinectl bind --mkdir" machinectl bind --mkdir debian $src /mnt/ctr-bind
 eq "machinectl bind: the file inside" "$(inside /bin/cat /mnt/ctr-bind/f)" from-host
-eq "machinectl bind: owned by root inside (ID-mapped)" "$(inside /usr/bin/stat -c %u:%g /mnt/ctr-bind/f)" 0:0
+eq "machinectl bind: the host's root file shows as nobody inside (not ID-mapped)" "$(inside /usr/bin/stat -c %u /mnt/ctr-bind/f)" 65534
+out=$(inside /bin/sh -c 'echo changed >/mnt/ctr-bind/f && echo written' || true); echo "$out"
+check "machinectl bind: root inside cannot write the host's root file" test "$out" != written
+eq "machinectl bind: the host's file is unchanged" "$(cat $src/f)" from-host
 inside /bin/sh -c 'echo from-inside >/mnt/ctr-bind/g'
-eq "machinectl bind: what root inside writes is root's on the host" "$(stat -c %u:%g $src/g 2>&1)" 0:0
+eq "machinectl bind: what root inside creates is its range's on the host" "$(stat -c %u $src/g 2>&1)" "$(prop $u UIDShift)"
 check "machinectl bind --read-only --mkdir" machinectl bind --read-only --mkdir debian $src /mnt/ctr-bind-ro
 out=$(inside /bin/sh -c 'echo x >/mnt/ctr-bind-ro/h && echo written' || true); echo "$out"
 check "machinectl bind --read-only: not writable inside" test "$out" != written
+out=$(inside /bin/sh -c 'mount -o remount,bind,rw /mnt/ctr-bind-ro && echo remounted' || true); echo "$out"
+check "machinectl bind --read-only: root inside cannot remount it writable (locked)" test "$out" != remounted
+out=$(inside /bin/sh -c 'mkdir -p /mnt/ctr-own && mount -t tmpfs -o ro none /mnt/ctr-own && mount -o remount,rw /mnt/ctr-own && echo remounted; umount /mnt/ctr-own' || true); echo "$out"
+eq "(while root inside may remount a read-only mount of its own)" "$out" remounted
 check "machinectl bind: nothing left on the host's side" test -z "$(findmnt -rn -o TARGET | grep ctr-bind)"
 out=$(machinectl bind debian /nonexistent /mnt/x 2>&1) && fail "machinectl bind of a missing source succeeded"
 echo "$out"
