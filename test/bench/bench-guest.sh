@@ -1,5 +1,5 @@
 #!/bin/bash
-# make bench, inside the VM: four comparisons, each measured side by side in this one boot
+# make bench, inside the VM: five comparisons, each measured side by side in this one boot
 # (runs alternate A, B, A, B, ...), printed as ratios. Times are wall-clock medians under qemu
 # TCG, so only the ratios mean anything.
 set -u
@@ -84,4 +84,14 @@ after=$(rss)
 printf '4. PID 1 VmRSS before and after %s starts of the container recipe (payload /bin/true)\n    before %s kB, after %s kB\n    ratio (after / before): %s\n' \
         "$STARTS" "$before" "$after" "$(ratio "$after" "$before")"
 echo "RATIO rss-after/before $(ratio "$after" "$before")"
+
+echo "== 5. the start-up a veth adds: PrivateNetwork=yes against VirtualEthernet=yes, and nspawn --network-veth ($N runs each)"
+for _ in $(seq "$N"); do
+        timed systemd-run --wait --quiet -p PrivateNetwork=yes true >>"$t/netns"
+        timed systemd-run --wait --quiet -p VirtualEthernet=yes true >>"$t/veth"
+        timed systemd-nspawn --quiet --pipe --register=no --network-veth -D $CTR_ROOT /bin/true >>"$t/nspawn-veth"
+done
+report "5a. systemd-run --wait true" "PrivateNetwork=yes" "$t/netns" "VirtualEthernet=yes" "$t/veth" veth/netns
+report "5b. /bin/true with a veth" "systemd-run -p VirtualEthernet=yes" "$t/veth" \
+        "systemd-nspawn --pipe --network-veth (in the Debian tree)" "$t/nspawn-veth" nspawn-veth/unit-veth
 rm -rf "$t"

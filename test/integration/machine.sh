@@ -32,6 +32,7 @@ check "the container finished booting (inner report written)" wait_for 240 boote
 eq "inside: system state" "$(report_value state)" running
 check "no systemd-nspawn process anywhere" test -z "$(pgrep -x systemd-nspawn)"
 check "machinectl list shows it as a container" wait_for 30 listed debian
+check "the template's veth: ve-debian on the host" ip link show ve-debian
 leader=$(machinectl show debian -p Leader --value)
 eq "its leader is the unit's main process (PID 1 of the container)" "$leader" "$(prop $u MainPID)"
 eq "its unit is the service" "$(machinectl show debian -p Unit --value)" "$u"
@@ -134,6 +135,7 @@ check "machinectl poweroff: the unit ends" wait_for 120 unit_dead $u
 eq "machinectl poweroff: Result" "$(prop $u Result)" success
 check "machinectl poweroff: gone from machinectl list" wait_for 10 unlisted debian
 check "machinectl poweroff: its cgroup is gone" test ! -e "/sys/fs/cgroup/machine.slice/$u"
+check "machinectl poweroff: ve-debian is gone" wait_for 10 eval '! ip link show ve-debian >/dev/null 2>&1'
 
 # The same for a transient container, and a name of its own.
 container_recipe tr1
