@@ -85,7 +85,7 @@ out=$(inside /bin/sh -c 'echo x >/mnt/ctr-bind-ro/h && echo written' || true); e
 check "machinectl bind --read-only: not writable inside" test "$out" != written
 out=$(inside /bin/sh -c 'mount -o remount,bind,rw /mnt/ctr-bind-ro && echo remounted' || true); echo "$out"
 check "machinectl bind --read-only: root inside cannot remount it writable (locked)" test "$out" != remounted
-out=$(inside /bin/sh -c 'mkdir -p /mnt/ctr-own && mount -t tmpfs -o ro none /mnt/ctr-own && mount -o remount,rw /mnt/ctr-own && echo remounted; umount /mnt/ctr-own' || true); echo "$out"
+out=$(inside /bin/sh -c 'mkdir -p /mnt/ctr-own && mount -t tmpfs none /mnt/ctr-own && mount -o remount,bind,ro /mnt/ctr-own && mount -o remount,bind,rw /mnt/ctr-own && echo remounted; umount /mnt/ctr-own' 2>&1 || true); echo "$out"
 eq "(while root inside may remount a read-only mount of its own)" "$out" remounted
 check "machinectl bind: nothing left on the host's side" test -z "$(findmnt -rn -o TARGET | grep ctr-bind)"
 out=$(machinectl bind debian /nonexistent /mnt/x 2>&1) && fail "machinectl bind of a missing source succeeded"
