@@ -60,6 +60,15 @@ systemctl daemon-reexec
 check "after daemon-reexec: still there" ip link show ve-ctr-net-kill
 systemctl stop $v
 check "stopped after daemon-reexec: no ve-ctr-net-kill" wait_for 10 link_gone ve-ctr-net-kill
+# A restart: the new namespace's links while the old ones may still be on their way out.
+systemd-run --quiet --unit=$v -p VirtualEthernet=yes sleep infinity
+wait_for 10 ip link show ve-ctr-net-kill || fail "no ve-ctr-net-kill"
+for i in 1 2 3; do systemctl restart $v; done
+check "after three quick restarts: active" systemctl is-active -q $v
+pid=$(prop $v MainPID)
+check "after three quick restarts: the main process has host0" nsenter -t $pid -n ip link show host0
+systemctl stop $v
+check "after the restarts and a stop: no ve-ctr-net-kill" wait_for 10 link_gone ve-ctr-net-kill
 # ExecStartPre= creates the namespace, the main process joins it: one pair, made once.
 systemd-run --quiet --unit=$v -p VirtualEthernet=yes -p ExecStartPre=/bin/true sleep infinity
 check "with ExecStartPre=: the link exists once the main process runs" wait_for 10 ip link show ve-ctr-net-kill
@@ -107,4 +116,15 @@ refused Bridge=bad/name "Bridge"
 verify_reports zb.service "$(printf 'Zone=a\nBridge=b')" "Zone= and Bridge= both set"
 verify_reports zl.service "Zone=averyveryverylongzone" "Invalid Zone= value"
 verify_reports zn.service "$(printf 'VirtualEthernet=yes\nNetworkNamespacePath=/run/netns/x')" "with NetworkNamespacePath="
+# The helper waits for the namespace of the process that forked it; a PID namespace made first would move
+# that process, so this combination is refused, saying why.
+out=$(systemd-run --wait -p VirtualEthernet=yes -p PrivatePIDs=yes -p PrivateUsers=identity -p DelegateNamespaces=net true 2>&1) &&
+        fail "VirtualEthernet= with PrivatePIDs= and net but not pid delegated started"
+echo "$out"
+check "net delegated but not pid: the log says why" eval "journalctl -b --no-pager -o cat | grep -q 'delegates net but not pid is not supported'"
+mkdir -p /run/systemd/system
+printf '[Socket]\nListenStream=/run/ctr-vs.sock\nVirtualEthernet=yes\n' >/run/systemd/system/ctr-vs.socket
+out=$(systemd-analyze verify /run/systemd/system/ctr-vs.socket 2>&1 || true); echo "$out"
+rm -f /run/systemd/system/ctr-vs.socket
+check "a socket unit with VirtualEthernet= is refused" grep -q "supported for service units only" <<<"$out"
 echo "network: all checks passed"
