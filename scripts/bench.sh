@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: boot the test VM once and run test/bench/bench-guest.sh in it: five comparisons
+# make bench: boot the test VM once and run test/bench/bench-guest.sh in it: six comparisons
 # measured side by side, printed as ratios (see README.md, "Benchmarks"). Not part of make check.
 . "$(dirname "$0")/lib.sh"
 "$TOP/scripts/vm-image.sh"

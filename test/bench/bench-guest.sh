@@ -1,5 +1,5 @@
 #!/bin/bash
-# make bench, inside the VM: five comparisons, each measured side by side in this one boot
+# make bench, inside the VM: six comparisons, each measured side by side in this one boot
 # (runs alternate A, B, A, B, ...), printed as ratios. Times are wall-clock medians under qemu
 # TCG, so only the ratios mean anything.
 set -u
@@ -54,7 +54,7 @@ boot_time() { # boot_time unit|nspawn
                 systemd-run --wait --quiet --unit=ctr-bench "${recipe[@]}" /usr/lib/systemd/systemd >/dev/null 2>&1 &
         else
                 # -U with an ID-mapped tree: what the recipe's PrivateUsers=managed does.
-                systemd-nspawn --quiet --register=no --boot --console=passive --private-network \
+                systemd-nspawn --quiet --register=no --boot --console=passive --network-veth \
                         -U --private-users-ownership=map --hostname=bench -D $CTR_ROOT >/dev/null 2>&1 &
         fi
         pid=$!
@@ -94,4 +94,54 @@ done
 report "5a. systemd-run --wait true" "PrivateNetwork=yes" "$t/netns" "VirtualEthernet=yes" "$t/veth" veth/netns
 report "5b. /bin/true with a veth" "systemd-run -p VirtualEthernet=yes" "$t/veth" \
         "systemd-nspawn --pipe --network-veth (in the Debian tree)" "$t/nspawn-veth" nspawn-veth/unit-veth
+
+CONNS=${BENCH_CONNS:-200}
+echo "== 6. connections through a published port: Port= (proxy) against systemd-nspawn --port (DNAT) ($N batches of $CONNS each)"
+# The same server (perl, in the Debian tree) behind each; not booted, so host0 gets a static address in
+# the /28 the host's networkd gave the host's side. The client connects to a non-loopback address of the
+# host, since nspawn's DNAT does not cover 127.0.0.1.
+systemctl start systemd-networkd
+ip link add ctrbench0 type dummy && ip addr add 192.168.251.1/24 dev ctrbench0 && ip link set ctrbench0 up
+server='use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalAddr => "0.0.0.0", LocalPort => 80, Listen => 128, ReuseAddr => 1) or die $!; while (my $c = $s->accept) { print $c "x\n"; close $c }'
+systemd-run --quiet --unit=ctr-bench-port -p RootDirectory=$CTR_ROOT -p VirtualEthernet=yes -p Port=tcp:8180:80 /usr/bin/perl -e "$server"
+systemd-nspawn --quiet --register=no --network-veth --port=tcp:8181:80 --machine=benchn -D $CTR_ROOT /usr/bin/perl -e "$server" >/dev/null 2>&1 &
+nspawn_pid=$!
+address_container() { # address_container LINK PID: host0 gets the host's side's address + 1, a default route
+        local link=$1 ha="" ca
+        wait_for 60 eval 'ha=$(ip -4 -o addr show dev "$link" | awk "{print \$4}" | head -n1); [ -n "$ha" ]' ||
+                { echo "bench: no address on $link" >&2; return 1; }
+        ca=$(python3 -c 'import ipaddress, sys; i = ipaddress.ip_interface(sys.argv[1]); print(f"{i.ip + 1}/{i.network.prefixlen}")' "$ha")
+        nsenter -t "$2" -n sh -c "ip link set lo up && ip addr add $ca dev host0 && ip link set host0 up && ip route add default via ${ha%/*}"
+}
+unit_pid=$(systemctl show -P MainPID ctr-bench-port.service)
+wait_for 30 eval 'nspawn_perl=$(pgrep -x perl | grep -vx "$unit_pid" | head -n1); [ -n "$nspawn_perl" ]'
+address_container ve-ctr-bench-port "$unit_pid"
+address_container ve-benchn "$nspawn_perl"
+cat >"$t/conns.py" <<'PY'
+import socket, sys, time
+host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+t = time.monotonic_ns()
+for _ in range(n):
+    s = socket.create_connection((host, port), timeout=5)
+    while s.recv(64):
+        pass
+    s.close()
+print(time.monotonic_ns() - t)
+PY
+conns() { python3 "$t/conns.py" 192.168.251.1 "$1" "$CONNS" || echo "bench: connections to port $1 failed" >&2; }
+wait_for 30 eval 'python3 "$t/conns.py" 192.168.251.1 8180 1 && python3 "$t/conns.py" 192.168.251.1 8181 1' >/dev/null ||
+        echo "bench: a published port does not answer" >&2
+for _ in $(seq "$N"); do
+        conns 8180 >>"$t/port-unit"
+        conns 8181 >>"$t/port-nspawn"
+done
+report "6. $CONNS connections (connect, read, close) through a published port" "systemd-run -p Port= (proxy)" "$t/port-unit" \
+        "systemd-nspawn --port (firewall DNAT)" "$t/port-nspawn" nspawn-port/unit-port
+for f in unit nspawn; do
+        printf '    %s: %s connections/s\n' "$f" "$(awk -v n="$CONNS" -v t="$(median <"$t/port-$f")" 'BEGIN {printf "%.0f", n / (t / 1e9)}')"
+done
+systemctl stop ctr-bench-port.service
+kill -KILL "$nspawn_perl" 2>/dev/null # PID 1 of its namespace: SIGTERM would be ignored; nspawn cleans up
+wait "$nspawn_pid" 2>/dev/null
+ip link del ctrbench0
 rm -rf "$t"

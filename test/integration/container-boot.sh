@@ -31,7 +31,7 @@ eq "inside: PID 1 is systemd" "$(report_value pid1)" systemd
 eq "inside: PID 1's cgroup" "$(report_value pid1_cgroup)" 0::/init.scope
 eq "inside: initial hostname" "$(report_value hostname)" ctr-boot
 eq "inside: it knows it is a container" "$(report_value container)" container-other
-eq "inside: network links" "$(report_value links)" "lo "
+eq "inside: network links (the recipe's veth)" "$(report_value links)" "host0 lo "
 
 # From the host.
 base=$(prop $u UIDShift)
@@ -46,6 +46,7 @@ eq "host: and it is systemd" "$(cat /proc/$pid/comm)" systemd
 for n in pid cgroup user uts ipc net mnt; do
         check "host: its $n namespace is not the host's" test "$(readlink /proc/$pid/ns/$n)" != "$(readlink /proc/1/ns/$n)"
 done
+check "host: the recipe's veth: ve-ctr-boot" ip link show ve-ctr-boot
 check "host: it runs in the unit's init.scope" grep -qx "0::/system.slice/$u/init.scope" /proc/$pid/cgroup
 status=$(systemctl status --no-pager --lines=0 $u)
 echo "$status"
@@ -73,7 +74,9 @@ eq "host: nothing in the tree is owned by the container's host range" "$(find $C
 
 # The host is untouched.
 eq "host: hostname unchanged" "$(hostname)" "$host_name"
-eq "host: links unchanged" "$(ip -o link | awk -F': ' '{print $2}' | sort | tr '\n' ' ')" "$host_links"
+host_links_now() { ip -o link | awk -F': ' '{print $2}' | sort | tr '\n' ' '; }
+wait_for 10 eval '[ "$(host_links_now)" = "$host_links" ]' || true # the kernel removes the veth asynchronously
+eq "host: links unchanged" "$(host_links_now)" "$host_links"
 eq "host: PID 1's namespaces unchanged" "$(for n in pid cgroup user uts ipc net mnt; do readlink /proc/1/ns/$n; done)" "$host_ns"
 check "host: the unit's cgroup is gone" test ! -e /sys/fs/cgroup/system.slice/$u
 eq "host: no process left from the container" "$(grep -l "/system.slice/$u" /proc/[0-9]*/cgroup 2>/dev/null | wc -l)" 0

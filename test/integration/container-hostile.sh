@@ -25,7 +25,7 @@ sysfs_val() { sed 's/.*\[\(.*\)\].*/\1/' /sys/$SYSFS; } # THP shows "always [mad
 orig[sysfs]=$(sysfs_val)
 case ${orig[sysfs]} in never) sysfs_new=madvise ;; Y) sysfs_new=N ;; N) sysfs_new=Y ;; *) sysfs_new=never ;; esac
 host_name=$(hostname)
-links() { ip -o link | awk '{print $2, $3}'; } # names and flags
+links() { ip -o link | awk '{print $2, $3}' | grep -v '^ve-hostile'; } # names and flags, but the container's own veth
 # Mount points, types and sources; binfmt_misc is an automount that anything may trigger.
 mounts() { awk '{ i = 7; while ($i != "-") i++; print $5, $(i + 1), $(i + 2) }' /proc/self/mountinfo | grep -v binfmt_misc | sort; }
 host_links=$(links) host_mounts=$(mounts)

@@ -90,7 +90,7 @@ container_recipe() {
         recipe=(-p Type=exec -p RootDirectory=$CTR_ROOT
                 -p PrivatePIDs=yes -p "PrivateUsers=${2:-managed}" -p "ProtectHostname=private:$1"
                 -p ProtectControlGroups=private -p Delegate=yes -p DelegateSubgroup=init.scope
-                -p DelegateNamespaces=yes -p PrivateNetwork=yes -p PrivateIPC=yes -p PrivateDevices=yes -p PrivateConsole=yes
+                -p DelegateNamespaces=yes -p VirtualEthernet=yes -p PrivateIPC=yes -p PrivateDevices=yes -p PrivateConsole=yes
                 -p RegisterMachine=yes -p "MachineName=$1" -p KillMode=mixed -p KillSignal=SIGRTMIN+3)
 }
 # The PrivateUsers=full variant with the hardening systemd.exec(5) recommends for it.
