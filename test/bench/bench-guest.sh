@@ -108,10 +108,11 @@ systemd-nspawn --quiet --register=no --network-veth --port=tcp:8181:80 --machine
 nspawn_pid=$!
 address_container() { # address_container LINK PID: host0 gets the host's side's address + 1, a default route
         local link=$1 ha="" ca
+        nsenter -t "$2" -n sh -c "ip link set lo up && ip link set host0 up" # the host's side needs a carrier
         wait_for 60 eval 'ha=$(ip -4 -o addr show dev "$link" | awk "{print \$4}" | head -n1); [ -n "$ha" ]' ||
                 { echo "bench: no address on $link" >&2; return 1; }
         ca=$(python3 -c 'import ipaddress, sys; i = ipaddress.ip_interface(sys.argv[1]); print(f"{i.ip + 1}/{i.network.prefixlen}")' "$ha")
-        nsenter -t "$2" -n sh -c "ip link set lo up && ip addr add $ca dev host0 && ip link set host0 up && ip route add default via ${ha%/*}"
+        nsenter -t "$2" -n sh -c "ip addr add $ca dev host0 && ip route add default via ${ha%/*}"
 }
 unit_pid=$(systemctl show -P MainPID ctr-bench-port.service)
 wait_for 30 eval 'nspawn_perl=$(pgrep -x perl | grep -vx "$unit_pid" | head -n1); [ -n "$nspawn_perl" ]'
