@@ -41,6 +41,11 @@ echo "== each delegated namespace: fails without, works with"
 host_mounts=$(findmnt -rn -o TARGET | sort | md5sum)
 host_links=$(ip -o link | awk -F': ' '{print $2}' | sort | tr '\n' ' ')
 host_name=$(hostname)
+# The host's networkd turns forwarding on once it configures a container's veth (IPMasquerade= of
+# 80-container-ve.network), as earlier tests' containers have: start from 0, so that the attempt inside,
+# which writes 1, shows if it reached the host.
+host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+echo 0 >/proc/sys/net/ipv4/ip_forward
 pair() { # pair NAME DELEGATE CMD -p...: CMD fails without DelegateNamespaces=DELEGATE and works with it
         local name=$1 d=$2 cmd=$3; shift 3
         if run "$@" sh -c "$cmd" >/dev/null 2>&1; then fail "$name: works without delegation"; fi
@@ -60,6 +65,7 @@ eq "host: mounts unchanged" "$(findmnt -rn -o TARGET | sort | md5sum)" "$host_mo
 eq "host: links unchanged" "$(ip -o link | awk -F': ' '{print $2}' | sort | tr '\n' ' ')" "$host_links"
 eq "host: hostname unchanged" "$(hostname)" "$host_name"
 eq "host: ip_forward unchanged" "$(cat /proc/sys/net/ipv4/ip_forward)" 0
+echo "$host_fwd" >/proc/sys/net/ipv4/ip_forward
 
 echo "== implied settings"
 eq "DelegateNamespaces= implies PrivateUsers=self" "$(maps -p DelegateNamespaces=mnt -p PrivateMounts=yes)" "0 0 1|0 0 1|deny|"

@@ -175,7 +175,7 @@ systemctl daemon-reload
 refused "BindPaths=$B/tree:/mnt/tree:idmap,bogus" "Unknown options in BindPaths="
 check "idmap without PrivateUsers=managed fails the unit" \
         eval "! systemd-run -q --wait --unit=mgd-noidmap -p BindPaths=$B/tree:/mnt/tree:idmap true"
-check "and says why" eval "journalctl -b -u mgd-noidmap.service -o cat | grep -q 'needs PrivateUsers=managed'"
+check "and says why" wait_for 10 eval "journalctl -b -u mgd-noidmap.service -o cat | grep -q 'needs PrivateUsers=managed'"
 systemctl reset-failed mgd-noidmap.service 2>/dev/null || true
 ln -s tree "$B/link"
 check "a source path with a symlink fails the unit" \
