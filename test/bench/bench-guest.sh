@@ -142,7 +142,7 @@ for f in unit nspawn; do
         printf '    %s: %s connections/s\n' "$f" "$(awk -v n="$CONNS" -v t="$(median <"$t/port-$f")" 'BEGIN {printf "%.0f", n / (t / 1e9)}')"
 done
 systemctl stop ctr-bench-port.service
-kill -KILL "$nspawn_perl" 2>/dev/null # PID 1 of its namespace: SIGTERM would be ignored; nspawn cleans up
-wait "$nspawn_pid" 2>/dev/null
+kill -KILL "$nspawn_perl" 2>/dev/null || true # PID 1 of its namespace: SIGTERM would be ignored; nspawn cleans up
+wait "$nspawn_pid" 2>/dev/null || true # nspawn reports the container killed (lib.sh has errexit)
 ip link del ctrbench0
 rm -rf "$t"
