@@ -152,6 +152,21 @@ systemctl stop $v
 check "stopped after daemon-reexec: no ve-ctr-net-kill" wait_for 10 link_gone ve-ctr-net-kill
 check "stopped after daemon-reexec: nothing listens on 8090, no proxy" wait_for 10 eval "! listening 8090 && ! pgrep -x '\(sd-ports\)'"
 eq "after all of it: no firewall rule names a published port" "$(port_rules)" ""
+# The zone bridge the same way: removed after SIGKILL, and after a stop following daemon-reexec (the
+# runtime carries the zone across it).
+systemctl reset-failed $v 2>/dev/null || true
+systemd-run --quiet --unit=$v -p Zone=ctrk sleep infinity
+check "Zone=: vz-ctrk is made" wait_for 10 ip link show vz-ctrk
+systemctl kill -s KILL $v
+check "Zone= after SIGKILL: the unit ends" wait_for 10 unit_dead $v
+check "Zone= after SIGKILL: no vz-ctrk, no vb-ctr-net-kill" wait_for 15 eval "link_gone vz-ctrk && link_gone vb-ctr-net-kill"
+systemctl reset-failed $v 2>/dev/null || true
+systemd-run --quiet --unit=$v -p Zone=ctrk sleep infinity
+wait_for 10 ip link show vz-ctrk || fail "no vz-ctrk"
+systemctl daemon-reexec
+check "Zone= after daemon-reexec: vz-ctrk still there" ip link show vz-ctrk
+systemctl stop $v
+check "Zone= stopped after daemon-reexec: no vz-ctrk, no vb-ctr-net-kill" wait_for 15 eval "link_gone vz-ctrk && link_gone vb-ctr-net-kill"
 # A restart: the new namespace's links while the old ones may still be on their way out, and the port
 # bound again.
 systemd-run --quiet --unit=$v -p VirtualEthernet=yes -p Port=8090:80 sleep infinity
